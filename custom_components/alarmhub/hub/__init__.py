@@ -1,0 +1,54 @@
+"""Client library for AlarmHub security hubs (no Home Assistant imports)."""
+
+from .client import AlarmHubClient, Backoff
+from .exceptions import (
+    AlarmHubAuthError,
+    AlarmHubConnectionError,
+    AlarmHubError,
+    AlarmHubProtocolError,
+    AlarmHubRejectedError,
+    AlarmHubTimeoutError,
+)
+from .models import (
+    ArmMode,
+    ArmOption,
+    CodeStatus,
+    HubInfo,
+    HubState,
+    Lock,
+    LockState,
+    LockSyncState,
+    Partition,
+    PartitionState,
+    User,
+    Zone,
+    ZoneType,
+)
+from .transports import SerialTransport, Transport, WebSocketTransport
+
+__all__ = [
+    "AlarmHubAuthError",
+    "AlarmHubClient",
+    "AlarmHubConnectionError",
+    "AlarmHubError",
+    "AlarmHubProtocolError",
+    "AlarmHubRejectedError",
+    "AlarmHubTimeoutError",
+    "ArmMode",
+    "ArmOption",
+    "Backoff",
+    "CodeStatus",
+    "HubInfo",
+    "HubState",
+    "Lock",
+    "LockState",
+    "LockSyncState",
+    "Partition",
+    "PartitionState",
+    "SerialTransport",
+    "Transport",
+    "User",
+    "WebSocketTransport",
+    "Zone",
+    "ZoneType",
+]

@@ -1,0 +1,318 @@
+"""One client for an AlarmHub, over either transport.
+
+The client speaks the protocol in ``protocol.py``: it says ``hello``, sends
+requests and matches responses by id, hands numbered events to subscribers
+(flagging a gap in the numbers so they can resync), and, once connected,
+keeps the connection alive with a capped, jittered backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass
+import itertools
+import logging
+import random
+import secrets
+from typing import Any
+
+from .exceptions import (
+    AlarmHubAuthError,
+    AlarmHubConnectionError,
+    AlarmHubError,
+    AlarmHubProtocolError,
+    AlarmHubRejectedError,
+    AlarmHubTimeoutError,
+)
+from .models import ArmMode, ArmOption, HubInfo, HubState
+from .protocol import (
+    PROTOCOL_VERSION,
+    ErrorCode,
+    Event,
+    Request,
+    Response,
+    decode_message,
+    encode_message,
+)
+from .transports import Transport
+
+_LOGGER = logging.getLogger(__name__)
+
+type EventCallback = Callable[[Event, bool], None]
+"""Called with each event and whether events were missed before it."""
+type ConnectionCallback = Callable[[bool], None]
+"""Called with True when the connection comes back, False when it is lost."""
+
+
+@dataclass(slots=True)
+class Backoff:
+    """Capped exponential backoff with jitter."""
+
+    initial: float = 1.0
+    maximum: float = 60.0
+    factor: float = 2.0
+    jitter: float = 0.1
+    _next: float = 0.0
+
+    def reset(self) -> None:
+        """Start again from the initial delay."""
+        self._next = 0.0
+
+    def delay(self) -> float:
+        """Return the next delay; never more than ``maximum``."""
+        self._next = min(self.maximum, max(self.initial, self._next * self.factor))
+        spread = self._next * self.jitter
+        return min(self.maximum, self._next + random.uniform(-spread, spread))  # noqa: S311
+
+
+class AlarmHubClient:
+    """A connection to one hub."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        token: str | None = None,
+        request_timeout: float = 10.0,
+        backoff: Backoff | None = None,
+        client_name: str = "alarmhub-python",
+    ) -> None:
+        """Prepare a client; nothing is sent until :meth:`connect`."""
+        self._transport = transport
+        self._token = token
+        self.request_timeout = request_timeout
+        self.backoff = backoff or Backoff()
+        self._client_name = client_name
+        # A serial line may still hold answers to a previous client's
+        # requests; starting at a random id keeps them from matching ours.
+        self._ids = itertools.count(secrets.randbelow(1 << 30) + 1)
+        self._pending: dict[int, asyncio.Future[Response]] = {}
+        self._event_callbacks: list[EventCallback] = []
+        self._connection_callbacks: list[ConnectionCallback] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._keeper: asyncio.Task[None] | None = None
+        self._last_seq: int | None = None
+        self._connected = False
+        self._closing = False
+        self.info: HubInfo | None = None
+        #: True once the hub refused the token on a reconnect; it stays away.
+        self.auth_failed = False
+
+    @property
+    def connected(self) -> bool:
+        """Return True while the connection is up."""
+        return self._connected
+
+    @property
+    def closing(self) -> bool:
+        """Return True once :meth:`close` was called."""
+        return self._closing
+
+    @property
+    def transport(self) -> Transport:
+        """Return the transport."""
+        return self._transport
+
+    def subscribe(self, callback: EventCallback) -> Callable[[], None]:
+        """Call ``callback`` for every event; return a function that stops it."""
+        self._event_callbacks.append(callback)
+        return lambda: self._event_callbacks.remove(callback)
+
+    def on_connection(self, callback: ConnectionCallback) -> Callable[[], None]:
+        """Call ``callback`` when the connection is lost or comes back."""
+        self._connection_callbacks.append(callback)
+        return lambda: self._connection_callbacks.remove(callback)
+
+    async def connect(self) -> HubInfo:
+        """Open the transport and say hello; raise on any failure."""
+        self._closing = False
+        await self._open()
+        if self._keeper is None:
+            self._keeper = asyncio.create_task(
+                self._keep_connected(), name="alarmhub keep connected"
+            )
+        assert self.info is not None
+        return self.info
+
+    async def close(self) -> None:
+        """Close the connection and stop reconnecting."""
+        self._closing = True
+        for task in (self._keeper, self._reader):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._keeper = self._reader = None
+        await self._drop(notify=False)
+
+    async def _open(self) -> None:
+        await self._transport.open()
+        self._reader = asyncio.create_task(self._read_loop(), name="alarmhub reader")
+        args: dict[str, Any] = {
+            "client": self._client_name,
+            "protocol": PROTOCOL_VERSION,
+        }
+        if self._token is not None:
+            args["token"] = self._token
+        try:
+            result = await self._request("hello", args)
+            self.info = HubInfo.from_dict(result)
+        except AlarmHubRejectedError as err:
+            await self._drop(notify=False)
+            if err.code == ErrorCode.AUTH_FAILED:
+                raise AlarmHubAuthError(err.reason) from None
+            raise
+        except AlarmHubError:
+            await self._drop(notify=False)
+            raise
+        self._last_seq = None
+        self._connected = True
+
+    async def _drop(self, *, notify: bool) -> None:
+        """Forget the connection and fail whatever waits on it."""
+        was_connected, self._connected = self._connected, False
+        reader, self._reader = self._reader, None
+        if reader is not None and reader is not asyncio.current_task():
+            reader.cancel()
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(AlarmHubConnectionError("connection lost"))
+        self._pending.clear()
+        await self._transport.close()
+        if notify and was_connected:
+            for callback in list(self._connection_callbacks):
+                callback(False)
+
+    async def _read_loop(self) -> None:
+        try:
+            while True:
+                payload = await self._transport.receive()
+                try:
+                    message = decode_message(payload)
+                except AlarmHubProtocolError as err:
+                    _LOGGER.debug("Ignoring a malformed message: %s", err)
+                    continue
+                if isinstance(message, Response):
+                    future = self._pending.pop(message.id, None)
+                    if future is not None and not future.done():
+                        future.set_result(message)
+                elif isinstance(message, Event):
+                    self._dispatch(message)
+        except AlarmHubConnectionError:
+            _LOGGER.debug("Connection to %s closed", self._transport.description)
+        finally:
+            if not self._closing and self._reader is asyncio.current_task():
+                self._reader = None
+                await self._drop(notify=True)
+
+    def _dispatch(self, event: Event) -> None:
+        last = self._last_seq
+        gap = last is not None and event.seq > last + 1
+        if last is None or event.seq > last:
+            self._last_seq = event.seq
+        for callback in list(self._event_callbacks):
+            try:
+                callback(event, gap)
+            except Exception:
+                _LOGGER.exception("Error in an AlarmHub event callback")
+
+    async def _keep_connected(self) -> None:
+        """Reconnect after every loss, waiting longer each failed try."""
+        while not self._closing:
+            reader = self._reader
+            if reader is not None and not reader.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.shield(reader)
+                continue
+            await asyncio.sleep(self.backoff.delay())
+            if self.closing:
+                return
+            try:
+                await self._open()
+            except AlarmHubAuthError:
+                _LOGGER.debug("Hub refused the token; not reconnecting")
+                self.auth_failed = True
+                for callback in list(self._connection_callbacks):
+                    callback(False)
+                return
+            except AlarmHubError as err:
+                _LOGGER.debug(
+                    "Reconnect to %s failed: %s", self._transport.description, err
+                )
+                continue
+            self.backoff.reset()
+            for callback in list(self._connection_callbacks):
+                callback(True)
+
+    async def _request(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        request = Request(id=next(self._ids), cmd=cmd, args=args)
+        future: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+        self._pending[request.id] = future
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                await self._transport.send(encode_message(request))
+                response = await future
+        except TimeoutError:
+            raise AlarmHubTimeoutError(f"no answer to {cmd}") from None
+        finally:
+            self._pending.pop(request.id, None)
+        if not response.ok:
+            raise AlarmHubRejectedError(
+                response.error_code or ErrorCode.INTERNAL,
+                response.reason or "",
+                response.details,
+            )
+        return response.result
+
+    async def request(self, cmd: str, **args: Any) -> dict[str, Any]:
+        """Send a command and return its result; raise if the hub refuses."""
+        if not self._connected:
+            raise AlarmHubConnectionError("not connected")
+        return await self._request(cmd, args)
+
+    async def get_state(self) -> HubState:
+        """Return everything the hub reports, in one request."""
+        state = HubState.from_dict(await self.request("get_state"))
+        # Events read while this coroutine waited to resume may be newer.
+        self._last_seq = max(self._last_seq or 0, state.seq)
+        return state
+
+    async def arm(
+        self,
+        partition: str,
+        mode: ArmMode,
+        *,
+        code: str | None = None,
+        options: frozenset[ArmOption] = frozenset(),
+    ) -> dict[str, Any]:
+        """Arm a partition; the result lists zones bypassed by force."""
+        args: dict[str, Any] = {"partition": partition, "mode": mode.value}
+        if code is not None:
+            args["code"] = code
+        for option in ArmOption:
+            if option in options:
+                args[option.value] = True
+        return await self.request("arm", **args)
+
+    async def disarm(self, partition: str, code: str) -> None:
+        """Disarm a partition with a user code."""
+        await self.request("disarm", partition=partition, code=code)
+
+    async def pair(self) -> str:
+        """Ask a hub in pairing mode for a token (no token needed)."""
+        await self._transport.open()
+        self._reader = asyncio.create_task(self._read_loop(), name="alarmhub reader")
+        try:
+            result = await self._request(
+                "pair", {"client": self._client_name, "protocol": PROTOCOL_VERSION}
+            )
+        finally:
+            self._closing = True
+            await self._drop(notify=False)
+            self._closing = False
+        token = result.get("token")
+        if not isinstance(token, str) or not token:
+            raise AlarmHubProtocolError("pairing returned no token")
+        return token

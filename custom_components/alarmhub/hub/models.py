@@ -1,0 +1,411 @@
+"""Typed models of what a hub reports.
+
+Every object is parsed from the wire with strict checks: a wrong type or an
+unknown enum value raises :class:`ProtocolError`, so nothing malformed ever
+reaches Home Assistant. The wire never carries a user code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Self
+
+from .protocol import ProtocolError
+
+
+class PartitionState(StrEnum):
+    """States of a partition, as the panel names them."""
+
+    DISARMED = "disarmed"
+    ARMING = "arming"
+    ARMED_STAY = "armed_stay"
+    ARMED_AWAY = "armed_away"
+    ARMED_NIGHT = "armed_night"
+    PENDING = "pending"
+    TRIGGERED = "triggered"
+
+
+class ArmMode(StrEnum):
+    """The ways a partition can be armed."""
+
+    STAY = "stay"
+    AWAY = "away"
+    NIGHT = "night"
+
+
+class ArmOption(StrEnum):
+    """Options a partition may accept when arming."""
+
+    FORCE_BYPASS = "force_bypass"
+    NO_ENTRY_DELAY = "no_entry_delay"
+    SILENT = "silent"
+
+
+class ZoneType(StrEnum):
+    """What a zone's sensor is."""
+
+    DOOR = "door"
+    WINDOW = "window"
+    GARAGE_DOOR = "garage_door"
+    MOTION = "motion"
+    SMOKE = "smoke"
+    CO = "co"
+    GLASS_BREAK = "glass_break"
+    WATER = "water"
+
+    @property
+    def is_contact(self) -> bool:
+        """Return True for contact sensors (armed in every mode)."""
+        return self in (ZoneType.DOOR, ZoneType.WINDOW, ZoneType.GARAGE_DOOR)
+
+
+class CodeStatus(StrEnum):
+    """Whether a user's code works at the panel yet."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    FAILED = "failed"
+
+
+class LockState(StrEnum):
+    """States of a door lock."""
+
+    LOCKED = "locked"
+    UNLOCKED = "unlocked"
+    LOCKING = "locking"
+    UNLOCKING = "unlocking"
+    JAMMED = "jammed"
+
+
+class LockSyncState(StrEnum):
+    """Whether a user's code is on a lock as it should be."""
+
+    PENDING = "pending"
+    IN_SYNC = "in_sync"
+    REMOVING = "removing"
+    FAILED = "failed"
+
+
+def _get[T](obj: Mapping[str, Any], key: str, kind: type[T], default: Any = ...) -> T:
+    """Return ``obj[key]`` checked to be of ``kind``."""
+    if key not in obj:
+        if default is ...:
+            raise ProtocolError(f"missing field {key!r}")
+        return default  # type: ignore[no-any-return]
+    value = obj[key]
+    if kind is float and type(value) is int:
+        value = float(value)
+    if kind is int and type(value) is bool:
+        raise ProtocolError(f"field {key!r} must be {kind.__name__}")
+    if not isinstance(value, kind):
+        raise ProtocolError(f"field {key!r} must be {kind.__name__}")
+    return value
+
+
+def _opt[T](obj: Mapping[str, Any], key: str, kind: type[T]) -> T | None:
+    """Return ``obj[key]`` checked to be of ``kind``, or None."""
+    if obj.get(key) is None:
+        return None
+    return _get(obj, key, kind)
+
+
+def _enum[E: StrEnum](obj: Mapping[str, Any], key: str, kind: type[E]) -> E:
+    value = _get(obj, key, str)
+    try:
+        return kind(value)
+    except ValueError:
+        raise ProtocolError(f"unknown {key} {value[:32]!r}") from None
+
+
+def _strs(obj: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    values = _get(obj, key, list, [])
+    if not all(isinstance(value, str) for value in values):
+        raise ProtocolError(f"field {key!r} must be a list of strings")
+    return tuple(values)
+
+
+def _time(obj: Mapping[str, Any], key: str) -> datetime | None:
+    value = _opt(obj, key, str)
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ProtocolError(f"field {key!r} must be an ISO 8601 time") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HubInfo:
+    """What the hub says about itself in ``hello``."""
+
+    model: str
+    serial: str
+    firmware: str
+    name: str
+    capabilities: frozenset[str] = frozenset()
+    max_code_length: int = 8
+    min_code_length: int = 4
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse the ``hello`` result."""
+        return cls(
+            model=_get(obj, "model", str),
+            serial=_get(obj, "serial", str),
+            firmware=_get(obj, "firmware", str),
+            name=_get(obj, "name", str),
+            capabilities=frozenset(_strs(obj, "capabilities")),
+            min_code_length=_get(obj, "min_code_length", int, 4),
+            max_code_length=_get(obj, "max_code_length", int, 8),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Partition:
+    """One partition of the panel: an area armed and disarmed as one."""
+
+    id: str
+    name: str
+    state: PartitionState
+    arm_mode: ArmMode | None = None
+    changed_by: str | None = None
+    ready: bool = True
+    open_zones: tuple[str, ...] = ()
+    bypassed_zones: tuple[str, ...] = ()
+    supported_options: frozenset[ArmOption] = frozenset()
+    exit_delay: int = 0
+    entry_delay: int = 0
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a partition."""
+        mode = obj.get("arm_mode")
+        try:
+            options = frozenset(ArmOption(o) for o in _strs(obj, "supported_options"))
+        except ValueError:
+            raise ProtocolError("unknown arming option") from None
+        return cls(
+            id=_get(obj, "id", str),
+            name=_get(obj, "name", str),
+            state=_enum(obj, "state", PartitionState),
+            arm_mode=None if mode is None else _enum(obj, "arm_mode", ArmMode),
+            changed_by=_opt(obj, "changed_by", str),
+            ready=_get(obj, "ready", bool, True),
+            open_zones=_strs(obj, "open_zones"),
+            bypassed_zones=_strs(obj, "bypassed_zones"),
+            supported_options=options,
+            exit_delay=_get(obj, "exit_delay", int, 0),
+            entry_delay=_get(obj, "entry_delay", int, 0),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Zone:
+    """One sensor zone."""
+
+    id: str
+    name: str
+    partition: str
+    type: ZoneType
+    open: bool = False
+    bypassed: bool = False
+    tamper: bool = False
+    low_battery: bool = False
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a zone."""
+        return cls(
+            id=_get(obj, "id", str),
+            name=_get(obj, "name", str),
+            partition=_get(obj, "partition", str),
+            type=_enum(obj, "type", ZoneType),
+            open=_get(obj, "open", bool, False),
+            bypassed=_get(obj, "bypassed", bool, False),
+            tamper=_get(obj, "tamper", bool, False),
+            low_battery=_get(obj, "low_battery", bool, False),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class User:
+    """A user of the panel. The code itself never leaves the hub."""
+
+    slot: int
+    name: str
+    status: CodeStatus
+    last_changed: datetime | None = None
+    locks: Mapping[str, LockSyncState] = field(default_factory=dict)
+    lock_errors: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a user."""
+        locks = _get(obj, "locks", dict, {})
+        errors = _get(obj, "lock_errors", dict, {})
+        try:
+            sync = {str(k): LockSyncState(v) for k, v in locks.items()}
+        except ValueError:
+            raise ProtocolError("unknown lock sync state") from None
+        return cls(
+            slot=_get(obj, "slot", int),
+            name=_get(obj, "name", str),
+            status=_enum(obj, "status", CodeStatus),
+            last_changed=_time(obj, "last_changed"),
+            locks=sync,
+            lock_errors={str(k): str(v) for k, v in errors.items()},
+        )
+
+    @property
+    def id(self) -> str:
+        """Return the user's key in :class:`HubState`."""
+        return str(self.slot)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lock:
+    """A Zigbee door lock paired with the hub."""
+
+    id: str
+    name: str
+    state: LockState
+    min_pin_length: int = 4
+    max_pin_length: int = 8
+    online: bool = True
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a lock."""
+        return cls(
+            id=_get(obj, "id", str),
+            name=_get(obj, "name", str),
+            state=_enum(obj, "state", LockState),
+            min_pin_length=_get(obj, "min_pin_length", int, 4),
+            max_pin_length=_get(obj, "max_pin_length", int, 8),
+            online=_get(obj, "online", bool, True),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Camera:
+    """A camera on a stream video recorder."""
+
+    id: str
+    name: str
+    recorder: str
+    online: bool = True
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a camera."""
+        return cls(
+            id=_get(obj, "id", str),
+            name=_get(obj, "name", str),
+            recorder=_get(obj, "recorder", str),
+            online=_get(obj, "online", bool, True),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recorder:
+    """A stream video recorder (SVR/CSVR)."""
+
+    id: str
+    name: str
+    model: str
+    serial: str
+    online: bool = True
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a recorder."""
+        return cls(
+            id=_get(obj, "id", str),
+            name=_get(obj, "name", str),
+            model=_get(obj, "model", str),
+            serial=_get(obj, "serial", str),
+            online=_get(obj, "online", bool, True),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scene:
+    """A scene defined on the hub."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a scene."""
+        return cls(id=_get(obj, "id", str), name=_get(obj, "name", str))
+
+
+#: Event name -> (HubState collection, parser, key of the object).
+type _Parser = Callable[[Mapping[str, Any]], Any]
+COLLECTIONS: Mapping[str, tuple[str, _Parser]] = {
+    "partition": ("partitions", Partition.from_dict),
+    "zone": ("zones", Zone.from_dict),
+    "user": ("users", User.from_dict),
+    "lock": ("locks", Lock.from_dict),
+    "camera": ("cameras", Camera.from_dict),
+    "recorder": ("recorders", Recorder.from_dict),
+    "scene": ("scenes", Scene.from_dict),
+}
+
+
+def _parse_list[T](
+    obj: Mapping[str, Any], key: str, parse: Callable[[Any], T]
+) -> list[T]:
+    items = _get(obj, key, list, [])
+    for item in items:
+        if not isinstance(item, dict):
+            raise ProtocolError(f"{key} must hold objects")
+    return [parse(item) for item in items]
+
+
+@dataclass(slots=True, kw_only=True)
+class HubState:
+    """Everything the hub reports, keyed by id, as of event ``seq``."""
+
+    seq: int
+    partitions: dict[str, Partition] = field(default_factory=dict)
+    zones: dict[str, Zone] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    locks: dict[str, Lock] = field(default_factory=dict)
+    cameras: dict[str, Camera] = field(default_factory=dict)
+    recorders: dict[str, Recorder] = field(default_factory=dict)
+    scenes: dict[str, Scene] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse a ``get_state`` result."""
+        state = cls(seq=_get(obj, "seq", int))
+        for collection, parse in COLLECTIONS.values():
+            target: dict[str, Any] = getattr(state, collection)
+            for item in _parse_list(obj, collection, parse):
+                target[item.id] = item
+        return state
+
+    def apply(self, event: str, data: Mapping[str, Any]) -> bool:
+        """Apply a state event; return True when something changed.
+
+        ``<kind>`` events carry the whole new object; ``<kind>_removed``
+        events carry its ``id``. Other events change no state.
+        """
+        kind, removed = event.removesuffix("_removed"), event.endswith("_removed")
+        if kind not in COLLECTIONS:
+            return False
+        collection, parse = COLLECTIONS[kind]
+        target: dict[str, Any] = getattr(self, collection)
+        if removed:
+            key = str(_get(data, "id", (str, int)))  # type: ignore[arg-type]
+            return target.pop(key, None) is not None
+        item = parse(data)
+        if target.get(item.id) == item:
+            return False
+        target[item.id] = item
+        return True

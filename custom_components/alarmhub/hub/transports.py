@@ -1,0 +1,196 @@
+"""The two ways to reach a hub: WebSocket over HTTP(S), and a serial line.
+
+A transport moves whole protocol payloads; it knows nothing of their meaning.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+import asyncio
+from collections import deque
+import contextlib
+import hashlib
+import ssl
+
+import aiohttp
+import serialx
+
+from .exceptions import AlarmHubConnectionError
+from .protocol import MAX_PAYLOAD, SERIAL_BAUDRATE, FrameDecoder, frame
+
+CONNECT_TIMEOUT = 10.0
+
+
+class Transport(ABC):
+    """A bidirectional pipe of protocol payloads."""
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """Return where this transport goes, for logs (never secrets)."""
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Open the connection; raise AlarmHubConnectionError on failure."""
+
+    @abstractmethod
+    async def send(self, payload: bytes) -> None:
+        """Send one payload."""
+
+    @abstractmethod
+    async def receive(self) -> bytes:
+        """Return the next payload; raise AlarmHubConnectionError when closed."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the connection; safe to call twice."""
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    """Return the SHA-256 fingerprint of a DER certificate as hex pairs."""
+    digest = hashlib.sha256(der).hexdigest()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2)).upper()
+
+
+class WebSocketTransport(Transport):
+    """Protocol payloads as WebSocket text messages, on an injected session."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        port: int,
+        *,
+        fingerprint: str | None = None,
+    ) -> None:
+        """Prepare a connection to ``ws(s)://host:port/ws``.
+
+        With ``fingerprint`` the connection uses TLS and accepts only the
+        certificate whose SHA-256 fingerprint matches (the hub's certificate
+        is self-signed, so it is pinned rather than checked against a CA).
+        """
+        self._session = session
+        scheme = "wss" if fingerprint else "ws"
+        self._url = f"{scheme}://{host}:{port}/ws"
+        self._ssl: bool | aiohttp.Fingerprint = False
+        if fingerprint:
+            self._ssl = aiohttp.Fingerprint(bytes.fromhex(fingerprint.replace(":", "")))
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+
+    @property
+    def description(self) -> str:
+        """Return the URL."""
+        return self._url
+
+    async def open(self) -> None:
+        """Connect the WebSocket."""
+        try:
+            self._ws = await self._session.ws_connect(
+                self._url,
+                ssl=self._ssl,
+                max_msg_size=MAX_PAYLOAD,
+                heartbeat=30,
+                timeout=aiohttp.ClientWSTimeout(ws_close=5),
+                compress=0,
+            )
+        except aiohttp.ServerFingerprintMismatch as err:
+            raise AlarmHubConnectionError("certificate fingerprint mismatch") from err
+        except (aiohttp.ClientError, TimeoutError, ssl.SSLError, OSError) as err:
+            raise AlarmHubConnectionError(f"cannot connect to {self._url}") from err
+
+    async def send(self, payload: bytes) -> None:
+        """Send a payload as one text message."""
+        if self._ws is None or self._ws.closed:
+            raise AlarmHubConnectionError("not connected")
+        try:
+            await self._ws.send_str(payload.decode())
+        except (aiohttp.ClientError, ConnectionError, RuntimeError) as err:
+            raise AlarmHubConnectionError("connection lost while sending") from err
+
+    async def receive(self) -> bytes:
+        """Return the next text message."""
+        if self._ws is None:
+            raise AlarmHubConnectionError("not connected")
+        msg = await self._ws.receive()
+        if msg.type is aiohttp.WSMsgType.TEXT:
+            return str(msg.data).encode()
+        if msg.type is aiohttp.WSMsgType.BINARY:
+            return bytes(msg.data)
+        raise AlarmHubConnectionError("connection closed")
+
+    async def close(self) -> None:
+        """Close the WebSocket."""
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+
+class SerialTransport(Transport):
+    """Protocol payloads in CRC-checked frames on a serial line (8N1)."""
+
+    def __init__(self, url: str, baudrate: int = SERIAL_BAUDRATE) -> None:
+        """Prepare a serial port: a device path or a serialx URL.
+
+        ``socket://host:port`` reaches a hub behind a serial-to-network bridge.
+        """
+        self._url = url
+        self._baudrate = baudrate
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._decoder = FrameDecoder()
+        self._ready: deque[bytes] = deque()
+
+    @property
+    def description(self) -> str:
+        """Return the port."""
+        return self._url
+
+    @property
+    def dropped_frames(self) -> int:
+        """Return how many damaged frames were skipped."""
+        return self._decoder.dropped
+
+    async def open(self) -> None:
+        """Open the serial port."""
+        self._decoder = FrameDecoder()
+        self._ready.clear()
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                self._reader, self._writer = await serialx.open_serial_connection(
+                    self._url, baudrate=self._baudrate
+                )
+        except (serialx.SerialException, OSError, TimeoutError, ValueError) as err:
+            raise AlarmHubConnectionError(f"cannot open {self._url}") from err
+
+    async def send(self, payload: bytes) -> None:
+        """Frame and write a payload."""
+        if self._writer is None or self._writer.is_closing():
+            raise AlarmHubConnectionError("not connected")
+        try:
+            self._writer.write(frame(payload))
+            await self._writer.drain()
+        except (OSError, serialx.SerialException) as err:
+            raise AlarmHubConnectionError("serial write failed") from err
+
+    async def receive(self) -> bytes:
+        """Return the next intact payload, skipping damaged frames."""
+        if self._reader is None:
+            raise AlarmHubConnectionError("not connected")
+        while not self._ready:
+            try:
+                data = await self._reader.read(4096)
+            except (OSError, serialx.SerialException) as err:
+                raise AlarmHubConnectionError("serial read failed") from err
+            if not data:
+                raise AlarmHubConnectionError("serial port closed")
+            self._ready.extend(self._decoder.feed(data))
+        return self._ready.popleft()
+
+    async def close(self) -> None:
+        """Close the port."""
+        if self._writer is not None:
+            self._writer.close()
+            with contextlib.suppress(OSError, serialx.SerialException):
+                await self._writer.wait_closed()
+            self._writer = None
+            self._reader = None
