@@ -1,0 +1,112 @@
+"""Run the hub simulator, or poke a running one.
+
+python -m simulator --http 127.0.0.1:8900 [--serial-pty] [--site FILE]
+python -m simulator ctl open 1        # open zone 1 (close 1, motion 5)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+from pathlib import Path
+import sys
+import urllib.request
+
+from .hub import DEMO_SITE, Hub, load_site
+from .server import SimulatorServer
+from .zeroconf import advertise
+
+_LOGGER = logging.getLogger("simulator")
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def _link(link: Path, target: str) -> None:
+    """Point a stable name at the pty (its /dev/pts number changes)."""
+    link.unlink(missing_ok=True)
+    link.symlink_to(target)
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    hub = Hub(load_site(args.site), token=args.token, pairing=args.pairing)
+    host, port = args.http
+    server = SimulatorServer(hub, host=host, port=port, serial_pty=args.serial_pty)
+    await server.start()
+    print(
+        f"AlarmHub simulator {hub.serial} on ws://{host}:{server.port}/ws", flush=True
+    )
+    if server.pty_path:
+        print(f"serial line on {server.pty_path} (115200 8N1)", flush=True)
+    if args.pty_link and server.pty_path:
+        _link(Path(args.pty_link), server.pty_path)
+    stop_advertising = None
+    if args.zeroconf:
+        stop_advertising = await advertise(hub, server.port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        if stop_advertising is not None:
+            await stop_advertising()
+        await server.stop()
+
+
+def _ctl(args: argparse.Namespace) -> None:
+    base = args.url.rstrip("/")
+    if args.action in ("open", "close"):
+        path, body = f"/admin/zones/{args.zone}", {"open": args.action == "open"}
+    elif args.action == "motion":
+        path, body = f"/admin/zones/{args.zone}/motion", {}
+    else:
+        path, body = "/admin/pairing", {"open": args.action == "pair"}
+    if not base.startswith(("http://", "https://")):
+        raise SystemExit("--url must be an http(s) URL")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        base + path, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+        print(response.read().decode())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and run."""
+    parser = argparse.ArgumentParser(prog="python -m simulator")
+    sub = parser.add_subparsers(dest="command")
+    ctl = sub.add_parser("ctl", help="control a running simulator")
+    ctl.add_argument("action", choices=["open", "close", "motion", "pair", "unpair"])
+    ctl.add_argument("zone", nargs="?", default="")
+    ctl.add_argument("--url", default="http://127.0.0.1:8900")
+    parser.add_argument("--http", type=_host_port, default=("127.0.0.1", 8900))
+    parser.add_argument("--serial-pty", action="store_true")
+    parser.add_argument("--pty-link", help="make a symlink to the pty here")
+    parser.add_argument("--site", default=str(DEMO_SITE))
+    parser.add_argument("--token", help="the token clients must present")
+    parser.add_argument(
+        "--pairing",
+        action="store_true",
+        help="open the pairing window (one-click set-up)",
+    )
+    parser.add_argument(
+        "--zeroconf",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="advertise _alarmhub._tcp.local.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
+    if args.command == "ctl":
+        _ctl(args)
+        return
+    try:
+        asyncio.run(_serve(args))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
