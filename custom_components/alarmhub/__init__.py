@@ -1,0 +1,59 @@
+"""The AlarmHub integration: a local security hub in Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
+
+from .connection import async_create_client
+from .const import DOMAIN
+from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .entity import hub_device_info
+from .hub import AlarmHubAuthError, AlarmHubError
+from .services import async_setup_services
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+PLATFORMS = [Platform.ALARM_CONTROL_PANEL, Platform.BINARY_SENSOR]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Set up the integration (actions live for the whole HA run)."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> bool:
+    """Connect to the hub and set up its entities."""
+    client = async_create_client(hass, entry.data)
+    try:
+        info = await client.connect()
+    except AlarmHubAuthError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="authentication_error"
+        ) from err
+    except AlarmHubError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="communication_error"
+        ) from err
+    hub_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **hub_device_info(info)
+    )
+    coordinator = AlarmHubCoordinator(hass, entry, client, info, hub_device.id)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await client.close()
+        raise
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> bool:
+    """Unload the entities and close the connection."""
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        await entry.runtime_data.async_shutdown()
+    return unloaded

@@ -1,0 +1,250 @@
+"""Config flow for AlarmHub: network or serial, zeroconf, reauth, reconfigure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, override
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
+from homeassistant.helpers.selector import (
+    SerialPortSelector,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+import probatio as vol
+
+from .connection import async_create_client
+from .const import (
+    CONF_BAUDRATE,
+    CONF_SERIAL_PORT,
+    CONF_TRANSPORT,
+    DEFAULT_BAUDRATE,
+    DEFAULT_PORT,
+    DOMAIN,
+    LOGGER,
+    TRANSPORT_NETWORK,
+    TRANSPORT_SERIAL,
+)
+from .hub import (
+    AlarmHubAuthError,
+    AlarmHubConnectionError,
+    AlarmHubError,
+    AlarmHubRejectedError,
+    HubInfo,
+)
+from .hub.protocol import ErrorCode
+
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+
+def _network_schema(defaults: Mapping[str, Any], *, token: bool = True) -> vol.Schema:
+    schema: dict[Any, Any] = {
+        vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, "")): str,
+        vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORT)): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=65535)
+        ),
+    }
+    if token:
+        schema[vol.Required(CONF_TOKEN)] = PASSWORD
+    return vol.Schema(schema)
+
+
+def _serial_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_SERIAL_PORT, default=defaults.get(CONF_SERIAL_PORT, vol.UNDEFINED)
+            ): SerialPortSelector(),
+            vol.Required(
+                CONF_BAUDRATE, default=defaults.get(CONF_BAUDRATE, DEFAULT_BAUDRATE)
+            ): vol.All(vol.Coerce(int), vol.In([9600, 19200, 38400, 57600, 115200])),
+        }
+    )
+
+
+class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a hub."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._discovered: dict[str, Any] = {}
+        self._name = ""
+
+    async def _async_try(
+        self, data: Mapping[str, Any], errors: dict[str, str]
+    ) -> HubInfo | None:
+        """Connect once with ``data``; fill ``errors`` on failure."""
+        client = async_create_client(self.hass, data)
+        try:
+            return await client.connect()
+        except AlarmHubAuthError:
+            errors["base"] = "invalid_auth"
+        except AlarmHubConnectionError:
+            errors["base"] = "cannot_connect"
+        except AlarmHubError:
+            LOGGER.exception("Unexpected error talking to the hub")
+            errors["base"] = "unknown"
+        finally:
+            await client.close()
+        return None
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how the hub is connected."""
+        return self.async_show_menu(
+            step_id="user", menu_options=[TRANSPORT_NETWORK, TRANSPORT_SERIAL]
+        )
+
+    async def async_step_network(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set up a hub on the network."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {CONF_TRANSPORT: TRANSPORT_NETWORK, **user_input}
+            if info := await self._async_try(data, errors):
+                return await self._async_create(info, data)
+        return self.async_show_form(
+            step_id="network",
+            data_schema=_network_schema(user_input or {}),
+            errors=errors,
+        )
+
+    async def async_step_serial(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set up a hub on a serial line."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {CONF_TRANSPORT: TRANSPORT_SERIAL, **user_input}
+            if info := await self._async_try(data, errors):
+                return await self._async_create(info, data)
+        return self.async_show_form(
+            step_id="serial",
+            data_schema=_serial_schema(user_input or {}),
+            errors=errors,
+        )
+
+    async def _async_create(
+        self, info: HubInfo, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        await self.async_set_unique_id(info.serial)
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(title=info.name, data=data)
+
+    @override
+    async def async_step_zeroconf(
+        self, discovery_info: ZeroconfServiceInfo
+    ) -> ConfigFlowResult:
+        """Offer a hub found on the network."""
+        serial = discovery_info.properties.get("serial")
+        if not serial:
+            return self.async_abort(reason="not_alarmhub")
+        await self.async_set_unique_id(serial)
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: discovery_info.host, CONF_PORT: discovery_info.port}
+        )
+        self._discovered = {
+            CONF_TRANSPORT: TRANSPORT_NETWORK,
+            CONF_HOST: discovery_info.host,
+            CONF_PORT: discovery_info.port,
+        }
+        self._name = discovery_info.properties.get("name") or serial
+        self.context["title_placeholders"] = {"name": self._name}
+        return await self.async_step_zeroconf_confirm()
+
+    async def async_step_zeroconf_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """One click: pair with the hub and add it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            client = async_create_client(self.hass, self._discovered)
+            try:
+                token = await client.pair()
+            except AlarmHubRejectedError as err:
+                if err.code != ErrorCode.PAIRING_CLOSED:
+                    raise
+                return await self.async_step_zeroconf_token()
+            except AlarmHubError:
+                errors["base"] = "cannot_connect"
+            else:
+                data = {**self._discovered, CONF_TOKEN: token}
+                if info := await self._async_try(data, errors):
+                    return self.async_create_entry(title=info.name, data=data)
+        return self.async_show_form(
+            step_id="zeroconf_confirm",
+            description_placeholders={"name": self._name},
+            errors=errors,
+        )
+
+    async def async_step_zeroconf_token(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the token when the hub's pairing window is closed."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**self._discovered, CONF_TOKEN: user_input[CONF_TOKEN]}
+            if info := await self._async_try(data, errors):
+                return self.async_create_entry(title=info.name, data=data)
+        return self.async_show_form(
+            step_id="zeroconf_token",
+            data_schema=vol.Schema({vol.Required(CONF_TOKEN): PASSWORD}),
+            description_placeholders={"name": self._name},
+            errors=errors,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start re-authentication after the hub refused the token."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new token."""
+        errors: dict[str, str] = {}
+        entry = self._get_reauth_entry()
+        if user_input is not None:
+            data = {**entry.data, CONF_TOKEN: user_input[CONF_TOKEN]}
+            if info := await self._async_try(data, errors):
+                await self.async_set_unique_id(info.serial)
+                self._abort_if_unique_id_mismatch(reason="wrong_hub")
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_TOKEN): PASSWORD}),
+            description_placeholders={"name": entry.title},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change how the hub is reached."""
+        errors: dict[str, str] = {}
+        entry = self._get_reconfigure_entry()
+        serial = entry.data.get(CONF_TRANSPORT) == TRANSPORT_SERIAL
+        if user_input is not None:
+            data = {**entry.data, **user_input}
+            if info := await self._async_try(data, errors):
+                await self.async_set_unique_id(info.serial)
+                self._abort_if_unique_id_mismatch(reason="wrong_hub")
+                return self.async_update_reload_and_abort(entry, data=data)
+        # The token is never sent back to the browser; reauth replaces it.
+        schema = (
+            _serial_schema(entry.data)
+            if serial
+            else _network_schema(entry.data, token=False)
+        )
+        return self.async_show_form(
+            step_id="reconfigure", data_schema=schema, errors=errors
+        )

@@ -1,0 +1,22 @@
+"""Constants for the AlarmHub integration."""
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "alarmhub"
+LOGGER = logging.getLogger(__package__)
+
+MANUFACTURER: Final = "AlarmHub"
+SCAN_INTERVAL: Final = timedelta(seconds=30)
+
+CONF_TRANSPORT: Final = "transport"
+CONF_SERIAL_PORT: Final = "serial_port"
+CONF_BAUDRATE: Final = "baudrate"
+CONF_FINGERPRINT: Final = "fingerprint"
+
+TRANSPORT_NETWORK: Final = "network"
+TRANSPORT_SERIAL: Final = "serial"
+
+DEFAULT_PORT: Final = 8900
+DEFAULT_BAUDRATE: Final = 115200

@@ -1,0 +1,136 @@
+"""The AlarmHub coordinator: one hub's state, pushed and polled."""
+
+from __future__ import annotations
+
+from typing import Any, cast, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import DOMAIN, LOGGER, SCAN_INTERVAL
+from .hub import (
+    AlarmHubAuthError,
+    AlarmHubClient,
+    AlarmHubConnectionError,
+    AlarmHubError,
+    HubInfo,
+    HubState,
+)
+from .hub.protocol import Event
+
+type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
+
+#: Hub events that are not state, forwarded to the HA bus as ``alarmhub_<name>``.
+BUS_EVENTS = frozenset(
+    {
+        "arm_refused",
+        "alarm",
+        "lockout",
+        "code_active",
+        "code_failed",
+        "clip_progress",
+        "clip_done",
+        "scene_result",
+    }
+)
+
+
+class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
+    """Keep a hub's state: events push changes, a slow poll is the safety net."""
+
+    config_entry: AlarmHubConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: AlarmHubConfigEntry,
+        client: AlarmHubClient,
+        info: HubInfo,
+        hub_device_id: str,
+    ) -> None:
+        """Set up the coordinator for a connected client."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {info.serial}",
+            update_interval=SCAN_INTERVAL,
+            always_update=False,
+        )
+        self.client = client
+        self.info = info
+        self.hub_device_id = hub_device_id
+        self._unsubscribe = [
+            client.subscribe(self._handle_event),
+            client.on_connection(self._handle_connection),
+        ]
+
+    @override
+    async def _async_update_data(self) -> HubState:
+        """Fetch the whole state in one request."""
+        try:
+            return await self.client.get_state()
+        except AlarmHubAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="authentication_error"
+            ) from err
+        except AlarmHubConnectionError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="communication_error"
+            ) from err
+        except AlarmHubError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="unknown_error"
+            ) from err
+
+    @callback
+    def _handle_event(self, event: Event, gap: bool) -> None:
+        """Apply a pushed event; resync when some were missed."""
+        if event.event in BUS_EVENTS:
+            self.hass.bus.async_fire(
+                f"{DOMAIN}_{event.event}",
+                {"config_entry_id": self.config_entry.entry_id, **event.data},
+            )
+        data = cast("HubState | None", self.data)  # None until the first refresh
+        if data is None:
+            return
+        if gap:
+            LOGGER.debug("Missed hub events before %s; resyncing", event.seq)
+            self.hass.async_create_task(self.async_request_refresh())
+            return
+        try:
+            changed = data.apply(event.event, event.data)
+        except AlarmHubError as err:
+            LOGGER.debug("Malformed %s event (%s); resyncing", event.event, err)
+            self.hass.async_create_task(self.async_request_refresh())
+            return
+        if changed:
+            self.async_set_updated_data(data)
+
+    @callback
+    def _handle_connection(self, connected: bool) -> None:
+        """Mark entities unavailable while the hub is away."""
+        if connected:
+            self.hass.async_create_task(self.async_request_refresh())
+        elif self.client.auth_failed:
+            self.config_entry.async_start_reauth(self.hass)
+        else:
+            self.async_set_update_error(
+                AlarmHubConnectionError("connection to the hub lost")
+            )
+
+    async def async_shutdown(self) -> None:
+        """Stop listening and close the connection."""
+        await super().async_shutdown()
+        while self._unsubscribe:
+            self._unsubscribe.pop()()
+        await self.client.close()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return a summary for diagnostics (no secrets are ever held here)."""
+        return {
+            "connected": self.client.connected,
+            "seq": self.data.seq if self.data else None,
+        }

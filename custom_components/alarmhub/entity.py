@@ -1,0 +1,96 @@
+"""Base entity for AlarmHub."""
+
+from __future__ import annotations
+
+from typing import Any, override
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN, MANUFACTURER
+from .coordinator import AlarmHubCoordinator
+from .hub import HubInfo
+
+
+class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
+    """An entity fed by the hub's coordinator.
+
+    Subclasses say which slice of the hub's state they show through
+    :meth:`_snapshot`; the entity writes its state only when that slice (or
+    availability) changed, so a refresh that changes nothing writes nothing.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: AlarmHubCoordinator, key: str) -> None:
+        """Attach to the hub device by default."""
+        super().__init__(coordinator)
+        serial = coordinator.info.serial
+        self._attr_unique_id = f"{serial}_{key}"
+        self._attr_device_info: DeviceInfo | ChildDeviceInfo = hub_device_info(
+            coordinator.info
+        )
+        self._last_snapshot: Any = None
+
+    def _snapshot(self) -> Any:
+        """Return what this entity shows; compared to skip needless writes."""
+        return None
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return True while the hub is connected and the object exists."""
+        return super().available and self._snapshot() is not None
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        snapshot = (self.available, self._snapshot())
+        if snapshot == self._last_snapshot:
+            return
+        self._last_snapshot = snapshot
+        self.async_write_ha_state()
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first state write shows."""
+        await super().async_added_to_hass()
+        self._last_snapshot = (self.available, self._snapshot())
+
+
+def hub_device_info(info: HubInfo) -> DeviceInfo:
+    """Return the hub's device."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, info.serial)},
+        manufacturer=MANUFACTURER,
+        model=info.model,
+        name=info.name,
+        serial_number=info.serial,
+        sw_version=info.firmware,
+    )
+
+
+def partition_device_info(
+    coordinator: AlarmHubCoordinator, partition_id: str
+) -> ChildDeviceInfo:
+    """Return a partition's device: a logical part of the hub."""
+    partition = coordinator.data.partitions[partition_id]
+    return ChildDeviceInfo(
+        identifiers={(DOMAIN, f"{coordinator.info.serial}_partition_{partition_id}")},
+        parent_device_id=coordinator.hub_device_id,
+        name=partition.name,
+    )
+
+
+def connected_device_info(
+    coordinator: AlarmHubCoordinator, key: str, *, name: str, model: str
+) -> DeviceInfo:
+    """Return a device reached through the hub (a lock, a recorder)."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, f"{coordinator.info.serial}_{key}")},
+        manufacturer=MANUFACTURER,
+        model=model,
+        name=name,
+        via_device_id=coordinator.hub_device_id,
+    )

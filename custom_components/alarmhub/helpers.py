@@ -1,0 +1,96 @@
+"""Map hub errors to translated Home Assistant errors.
+
+A refusal caused by what the user asked (an open door, a wrong code, an armed
+system) becomes a ``ServiceValidationError``; the hub failing or being away
+becomes a ``HomeAssistantError``. Every message is translated, and none
+carries a code or token: placeholders come from the hub's structured details
+(zone and partition names), never from the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from typing import Any
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .const import DOMAIN
+from .hub import (
+    AlarmHubAuthError,
+    AlarmHubConnectionError,
+    AlarmHubError,
+    AlarmHubRejectedError,
+)
+from .hub.protocol import ErrorCode
+
+#: Hub error codes that mean "the user asked for something that cannot be".
+USER_ERRORS = frozenset(
+    {
+        ErrorCode.ZONES_OPEN,
+        ErrorCode.INVALID_CODE,
+        ErrorCode.LOCKED_OUT,
+        ErrorCode.SYSTEM_ARMED,
+        ErrorCode.NOT_SUPPORTED,
+        ErrorCode.NOT_FOUND,
+        ErrorCode.CODE_REJECTED,
+        ErrorCode.QUOTA_EXCEEDED,
+        ErrorCode.NO_RECORDINGS,
+        ErrorCode.INVALID_PHONE,
+        ErrorCode.BAD_REQUEST,
+    }
+)
+
+
+def _names(items: object) -> str:
+    if not isinstance(items, list):
+        return ""
+    names = [str(i.get("name", "?")) if isinstance(i, dict) else str(i) for i in items]
+    return ", ".join(names)
+
+
+def rejection_placeholders(err: AlarmHubRejectedError) -> dict[str, str]:
+    """Return the translation placeholders for a hub's refusal."""
+    details: Mapping[str, Any] = err.details
+    return {
+        "zones": _names(details.get("zones")),
+        "partition": str(details.get("partition", "")),
+        "retry_after": str(details.get("retry_after", "")),
+        "options": ", ".join(str(o) for o in details.get("options", []) or []),
+        "reason": err.reason[:200],
+    }
+
+
+def translate_error(err: AlarmHubError) -> HomeAssistantError:
+    """Return the translated HA error for a hub error."""
+    if isinstance(err, AlarmHubRejectedError):
+        placeholders = rejection_placeholders(err)
+        if err.code in USER_ERRORS:
+            return ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key=err.code,
+                translation_placeholders=placeholders,
+            )
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="hub_rejected",
+            translation_placeholders=placeholders,
+        )
+    if isinstance(err, AlarmHubAuthError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="authentication_error"
+        )
+    if isinstance(err, AlarmHubConnectionError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="communication_error"
+        )
+    return HomeAssistantError(
+        translation_domain=DOMAIN, translation_key="unknown_error"
+    )
+
+
+async def call_hub[T](awaitable: Awaitable[T]) -> T:
+    """Await a hub call, turning its errors into translated HA errors."""
+    try:
+        return await awaitable
+    except AlarmHubError as err:
+        raise translate_error(err) from err

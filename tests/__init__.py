@@ -1,0 +1,1 @@
+"""Tests for the AlarmHub integration, its hub client and the simulator."""
