@@ -35,7 +35,13 @@ def _link(link: Path, target: str) -> None:
 async def _serve(args: argparse.Namespace) -> None:
     hub = Hub(load_site(args.site), token=args.token, pairing=args.pairing)
     host, port = args.http
-    server = SimulatorServer(hub, host=host, port=port, serial_pty=args.serial_pty)
+    server = SimulatorServer(
+        hub,
+        host=host,
+        port=port,
+        serial_pty=args.serial_pty,
+        serial_pacing=115200 if args.pace_serial else None,
+    )
     await server.start()
     print(
         f"AlarmHub simulator {hub.serial} on ws://{host}:{server.port}/ws", flush=True
@@ -82,6 +88,11 @@ def main(argv: list[str] | None = None) -> None:
     ctl.add_argument("--url", default="http://127.0.0.1:8900")
     parser.add_argument("--http", type=_host_port, default=("127.0.0.1", 8900))
     parser.add_argument("--serial-pty", action="store_true")
+    parser.add_argument(
+        "--pace-serial",
+        action="store_true",
+        help="deliver pty bytes at 115200 8N1 speed (a pty has no baud rate)",
+    )
     parser.add_argument("--pty-link", help="make a symlink to the pty here")
     parser.add_argument("--site", default=str(DEMO_SITE))
     parser.add_argument("--token", help="the token clients must present")

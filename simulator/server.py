@@ -41,6 +41,9 @@ _LOGGER = logging.getLogger(__name__)
 
 type Send = Callable[[bytes], Awaitable[None]]
 
+#: Bytes written at a time when the pty is paced (1.4 ms at 115200 baud).
+PACE_CHUNK = 16
+
 
 class Session:
     """One client connection, on either transport."""
@@ -148,6 +151,7 @@ class SimulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         serial_pty: bool = False,
+        serial_pacing: int | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare the server; :meth:`start` opens the ports."""
@@ -155,6 +159,10 @@ class SimulatorServer:
         self.host = host
         self.port = port
         self._want_pty = serial_pty
+        #: Deliver pty bytes no faster than a UART at this rate (8N1), or at
+        #: memory speed when None: a pty ignores the baud rate it is set to.
+        self.serial_pacing = serial_pacing
+        self._line_free = 0.0
         self._ssl = ssl_context
         self._runner: web.AppRunner | None = None
         self._sessions: set[Session] = set()
@@ -252,6 +260,26 @@ class SimulatorServer:
         self._pty_session = Session(self.hub, send, needs_token=False)
 
     async def _pty_write(self, data: bytes) -> None:
+        """Write to the line, paced like a UART when ``serial_pacing`` is set.
+
+        Paced, each chunk is written when its last bit would have arrived at
+        ``serial_pacing`` baud, 10 bits a byte (8N1), so the reader sees a
+        frame complete after its time on the wire. This is the line's physics,
+        not the hub's behaviour, so it runs on real time, not on the hub clock.
+        """
+        if not self.serial_pacing:
+            await self._pty_write_now(data)
+            return
+        loop = asyncio.get_running_loop()
+        byte_time = 10 / self.serial_pacing
+        self._line_free = max(self._line_free, loop.time())
+        for start in range(0, len(data), PACE_CHUNK):
+            chunk = data[start : start + PACE_CHUNK]
+            self._line_free += len(chunk) * byte_time
+            await asyncio.sleep(max(0.0, self._line_free - loop.time()))
+            await self._pty_write_now(chunk)
+
+    async def _pty_write_now(self, data: bytes) -> None:
         """Write to the line; like a UART, bytes nobody reads are lost."""
         view = memoryview(data)
         while view and self._pty_master is not None:
