@@ -312,10 +312,14 @@ class Panel:
         """Disarm a partition with a valid code; clear its bypasses."""
         partition = self.partition(partition_id)
         user = self.check_code(code)
+        self.disarm_by(partition, user.name)
+
+    def disarm_by(self, partition: SimPartition, who: str) -> None:
+        """Disarm on the hub's own authority (a scene); clear the bypasses."""
         partition.set_timer(None)
         partition.state = PartitionState.DISARMED
         partition.arm_mode = None
-        partition.changed_by = user.name
+        partition.changed_by = who
         partition.no_entry_delay = partition.silent = False
         for zone in self.zones.values():
             if zone.partition == partition.id and zone.bypassed:
@@ -389,6 +393,20 @@ class Panel:
             },
         )
         self._publish(partition)
+
+    def add_zone(self, zone: SimZone) -> None:
+        """Enrol a new sensor (the installer added a zone)."""
+        if zone.id in self.zones:
+            raise Rejection(ErrorCode.BAD_REQUEST, "zone exists")
+        self.partition(zone.partition)
+        self.zones[zone.id] = zone
+        self._publish_zone(zone)
+
+    def remove_zone(self, zone_id: object) -> None:
+        """Remove a sensor from the panel."""
+        zone = self.zones.pop(self.zone(zone_id).id)
+        self._emit("zone_removed", {"id": zone.id})
+        self._publish(self.partitions[zone.partition])
 
     def walk_past(self, zone_id: object, seconds: float = 3.0) -> None:
         """Someone walks past a motion sensor: active for a few seconds."""

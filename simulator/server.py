@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from custom_components.alarmhub.hub.models import ZoneType
 from custom_components.alarmhub.hub.protocol import (
     MAX_PAYLOAD,
     ErrorCode,
@@ -35,7 +36,7 @@ from custom_components.alarmhub.hub.protocol import (
 
 from .clock import ManualClock
 from .hub import Hub
-from .panel import Rejection
+from .panel import Rejection, SimZone
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -177,6 +178,8 @@ class SimulatorServer:
         self.app.router.add_get("/admin/state", self._admin_state)
         self.app.router.add_post("/admin/zones/{zone}", self._admin_zone)
         self.app.router.add_post("/admin/zones/{zone}/motion", self._admin_motion)
+        self.app.router.add_put("/admin/zones/{zone}", self._admin_add_zone)
+        self.app.router.add_delete("/admin/zones/{zone}", self._admin_remove_zone)
         self.app.router.add_post("/admin/clock/advance", self._admin_advance)
         self.app.router.add_post("/admin/pairing", self._admin_pairing)
 
@@ -328,6 +331,34 @@ class SimulatorServer:
         body = await request.json()
         try:
             self.hub.panel.set_zone(request.match_info["zone"], bool(body["open"]))
+        except Rejection as err:
+            return web.json_response({"error": err.reason}, status=404)
+        return web.json_response({"ok": True})
+
+    async def _admin_add_zone(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        try:
+            zone_type = ZoneType(body["type"])
+            self.hub.panel.add_zone(
+                SimZone(
+                    id=request.match_info["zone"],
+                    name=str(body["name"]),
+                    partition=str(body.get("partition", "1")),
+                    type=zone_type,
+                    entry_delay=bool(
+                        body.get("entry_delay", zone_type is ZoneType.DOOR)
+                    ),
+                )
+            )
+        except (KeyError, ValueError) as err:
+            return web.json_response({"error": str(err)}, status=400)
+        except Rejection as err:
+            return web.json_response({"error": err.reason}, status=409)
+        return web.json_response({"ok": True})
+
+    async def _admin_remove_zone(self, request: web.Request) -> web.Response:
+        try:
+            self.hub.panel.remove_zone(request.match_info["zone"])
         except Rejection as err:
             return web.json_response({"error": err.reason}, status=404)
         return web.json_response({"ok": True})

@@ -7,6 +7,7 @@ from typing import Any, cast, override
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER, SCAN_INTERVAL
@@ -71,7 +72,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     async def _async_update_data(self) -> HubState:
         """Fetch the whole state in one request."""
         try:
-            return await self.client.get_state()
+            state = await self.client.get_state()
         except AlarmHubAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="authentication_error"
@@ -84,6 +85,30 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="unknown_error"
             ) from err
+        self._async_remove_stale_devices(state)
+        return state
+
+    @callback
+    def _async_remove_stale_devices(self, state: HubState) -> None:
+        """Detach devices whose partition, lock or recorder the hub dropped."""
+        serial = self.info.serial
+        wanted = {serial}
+        for kind, ids in (
+            ("partition", state.partitions),
+            ("lock", state.locks),
+            ("recorder", state.recorders),
+        ):
+            wanted.update(f"{serial}_{kind}_{key}" for key in ids)
+        registry = dr.async_get(self.hass)
+        entry_id = self.config_entry.entry_id
+        devices = [
+            *dr.async_entries_for_config_entry(registry, entry_id),
+            *(c for c in registry.child_devices if c.config_entry_id == entry_id),
+        ]
+        for device in devices:
+            ours = {key for domain, key in device.identifiers if domain == DOMAIN}
+            if ours and not ours & wanted:
+                registry.async_remove_device(device.id)
 
     @callback
     def _handle_event(self, event: Event, gap: bool) -> None:
@@ -108,6 +133,8 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             return
         if changed:
             self.async_set_updated_data(data)
+            if event.event.endswith("_removed"):
+                self._async_remove_stale_devices(data)
 
     @callback
     def _handle_connection(self, connected: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, override
 
 from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -46,6 +47,11 @@ class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
+        if self.coordinator.last_update_success and self._snapshot() is None:
+            # The hub no longer has this object: the entity goes with it.
+            if self.registry_entry is not None:
+                er.async_get(self.hass).async_remove(self.entity_id)
+            return
         snapshot = (self.available, self._snapshot())
         if snapshot == self._last_snapshot:
             return
