@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .phone_swap import install as install_phone_swap
+from .scenes import install as install_scenes
+
 if TYPE_CHECKING:
     from .hub import Hub
 
 
 def install_all(hub: Hub) -> None:
     """Install every feature on a new hub."""
-    del hub  # features are added here as they land
+    install_phone_swap(hub)
+    # Scenes run other features' commands (locks): keep this line last.
+    install_scenes(hub)

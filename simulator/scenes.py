@@ -1,0 +1,243 @@
+"""Scenes: one button on the hub that runs several actions across devices.
+
+A site lists its scenes::
+
+    scenes:
+      - id: "1"
+        name: Goodnight
+        actions:
+          - {arm: {partition: "1", mode: stay}}      # options: [force_bypass, ...]
+          - {disarm: {partition: "2"}}
+          - {lock: "1"}
+          - {unlock: "2"}
+
+``activate_scene`` (args ``scene``) runs every action in order through the
+hub's own commands (``arm``, ``lock``, ``unlock``), so each follows the same
+rules as when it is asked for alone and announces its changes with the same
+events. An action that fails does not stop the others: the result (and the
+``scene_result`` event) lists each action with ``ok`` and, when it failed, the
+hub's error ``code``, ``reason`` and ``details``. A scene is the account
+owner's own set-up, so its actions run with the hub's authority: a disarm
+action needs no user code and is recorded as done by the scene.
+
+Locks: when no other feature serves the ``lock``/``unlock`` commands (the
+door-lock feature normally does), :class:`BasicLocks` keeps a plain
+locked/unlocked state for the site's ``locks`` so scenes still work. The
+door-lock feature replaces it by installing its own ``lock`` command first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from custom_components.alarmhub.hub.models import ArmMode, ArmOption, PartitionState
+from custom_components.alarmhub.hub.protocol import ErrorCode
+
+from .panel import Rejection
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+ACTIONS = ("arm", "disarm", "lock", "unlock")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SceneAction:
+    """One action of a scene: what to do and to which object."""
+
+    action: str
+    target: str
+    mode: ArmMode | None = None
+    options: frozenset[ArmOption] = frozenset()
+
+    @classmethod
+    def from_site(cls, item: Any) -> SceneAction:
+        """Parse ``{arm: {partition, mode, options}}``, ``{lock: id}``, ..."""
+        if not isinstance(item, Mapping) or len(item) != 1:
+            raise ValueError("a scene action is a mapping with one key")
+        ((action, spec),) = item.items()
+        if action not in ACTIONS:
+            raise ValueError(f"unknown scene action {action!r}")
+        if action in ("lock", "unlock"):
+            return cls(action=action, target=str(spec))
+        if not isinstance(spec, Mapping) or "partition" not in spec:
+            raise ValueError(f"{action} needs a partition")
+        if action == "disarm":
+            return cls(action=action, target=str(spec["partition"]))
+        return cls(
+            action=action,
+            target=str(spec["partition"]),
+            mode=ArmMode(spec.get("mode", "away")),
+            options=frozenset(ArmOption(o) for o in spec.get("options", [])),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimScene:
+    """A scene as the hub knows it."""
+
+    id: str
+    name: str
+    actions: tuple[SceneAction, ...]
+
+    def view(self) -> dict[str, Any]:
+        """Return the wire form (the actions stay on the hub)."""
+        return {"id": self.id, "name": self.name}
+
+
+class Scenes:
+    """The site's scenes and the ``activate_scene`` command."""
+
+    def __init__(self, hub: Hub) -> None:
+        """Read the site's scenes."""
+        self.hub = hub
+        self.scenes: dict[str, SimScene] = {}
+        for item in hub.site.get("scenes", []) or []:
+            scene = SimScene(
+                id=str(item["id"]),
+                name=str(item["name"]),
+                actions=tuple(
+                    SceneAction.from_site(a) for a in item.get("actions", [])
+                ),
+            )
+            self.scenes[scene.id] = scene
+
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        """Return the ``scenes`` collection."""
+        return {"scenes": [scene.view() for scene in self.scenes.values()]}
+
+    async def activate(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Run a scene's actions; report each one's outcome."""
+        scene = self.scenes.get(str(args.get("scene")))
+        if scene is None:
+            raise Rejection(ErrorCode.NOT_FOUND, "no such scene")
+        results = [await self._run(scene, action) for action in scene.actions]
+        result = {
+            "scene": scene.id,
+            "name": scene.name,
+            "results": results,
+            "failed": sum(not r["ok"] for r in results),
+        }
+        self.hub.emit("scene_result", result)
+        return result
+
+    def _target_name(self, action: SceneAction) -> str:
+        if action.action in ("arm", "disarm"):
+            partition = self.hub.panel.partitions.get(action.target)
+            return partition.name if partition else action.target
+        lock = self.hub.state().get("locks", [])
+        names = {str(item["id"]): str(item["name"]) for item in lock}
+        return names.get(action.target, action.target)
+
+    async def _run(self, scene: SimScene, action: SceneAction) -> dict[str, Any]:
+        outcome: dict[str, Any] = {
+            "action": action.action,
+            "target": action.target,
+            "target_name": self._target_name(action),
+        }
+        if action.mode is not None:
+            outcome["mode"] = action.mode.value
+        try:
+            outcome["result"] = await self._execute(scene, action)
+        except Rejection as err:
+            outcome.update(
+                ok=False, code=err.code.value, reason=err.reason, details=err.details
+            )
+        else:
+            outcome["ok"] = True
+        return outcome
+
+    async def _execute(self, scene: SimScene, action: SceneAction) -> dict[str, Any]:
+        hub = self.hub
+        if action.action == "arm":
+            assert action.mode is not None
+            return hub.panel.arm(action.target, action.mode, options=action.options)
+        if action.action == "disarm":
+            self._disarm(scene, action.target)
+            return {}
+        handler = hub.commands.get(action.action)
+        if handler is None:
+            raise Rejection(ErrorCode.NOT_SUPPORTED, "this hub has no door locks")
+        return await handler({"lock": action.target})
+
+    def _disarm(self, scene: SimScene, partition_id: str) -> None:
+        """Disarm with the scene's authority (no user code)."""
+        panel = self.hub.panel
+        partition = panel.partition(partition_id)
+        if partition.state is PartitionState.DISARMED:
+            return
+        panel.disarm_by(partition, f"Scene {scene.name}")
+
+
+@dataclass(slots=True, kw_only=True)
+class BasicLock:
+    """A door lock that only locks and unlocks."""
+
+    id: str
+    name: str
+    state: str = "locked"
+    min_pin_length: int = 4
+    max_pin_length: int = 8
+
+    def view(self) -> dict[str, Any]:
+        """Return the wire form."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "min_pin_length": self.min_pin_length,
+            "max_pin_length": self.max_pin_length,
+            "online": True,
+        }
+
+
+class BasicLocks:
+    """Lock state for hubs whose door-lock feature is not installed."""
+
+    def __init__(self, hub: Hub) -> None:
+        """Read the site's locks (unlocked unless the site says otherwise)."""
+        self.hub = hub
+        self.locks = {
+            str(item["id"]): BasicLock(
+                id=str(item["id"]),
+                name=str(item["name"]),
+                state=str(item.get("state", "unlocked")),
+                min_pin_length=int(item.get("min_pin_length", 4)),
+                max_pin_length=int(item.get("max_pin_length", 8)),
+            )
+            for item in hub.site.get("locks", []) or []
+        }
+
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        """Return the ``locks`` collection."""
+        return {"locks": [lock.view() for lock in self.locks.values()]}
+
+    def _set(self, args: dict[str, Any], state: str) -> dict[str, Any]:
+        lock = self.locks.get(str(args.get("lock")))
+        if lock is None:
+            raise Rejection(ErrorCode.NOT_FOUND, "no such lock")
+        if lock.state != state:
+            lock.state = state
+            self.hub.emit("lock", lock.view())
+        return {}
+
+    async def lock(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Lock a door."""
+        return self._set(args, "locked")
+
+    async def unlock(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Unlock a door."""
+        return self._set(args, "unlocked")
+
+
+def install(hub: Hub) -> None:
+    """Serve the site's scenes (and plain locks if nothing else serves them)."""
+    if "lock" not in hub.commands and hub.site.get("locks"):
+        locks = BasicLocks(hub)
+        hub.commands.update(lock=locks.lock, unlock=locks.unlock)
+        hub.state_sources.append(locks.state)
+    scenes = Scenes(hub)
+    hub.commands["activate_scene"] = scenes.activate
+    hub.state_sources.append(scenes.state)
