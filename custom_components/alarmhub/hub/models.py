@@ -402,7 +402,11 @@ class HubState:
         collection, parse = COLLECTIONS[kind]
         target: dict[str, Any] = getattr(self, collection)
         if removed:
-            key = str(_get(data, "id", (str, int)))  # type: ignore[arg-type]
+            key = data.get("id")
+            if type(key) is int:  # users are keyed by their slot number
+                key = str(key)
+            if not isinstance(key, str):
+                raise ProtocolError("field 'id' must be a string or an integer")
             return target.pop(key, None) is not None
         item = parse(data)
         if target.get(item.id) == item:
