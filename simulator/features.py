@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .locks import install as install_locks
 from .phone_swap import install as install_phone_swap
 from .scenes import install as install_scenes
+from .users import install as install_users
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -19,5 +21,6 @@ if TYPE_CHECKING:
 def install_all(hub: Hub) -> None:
     """Install every feature on a new hub."""
     install_phone_swap(hub)
+    install_users(hub, install_locks(hub))
     # Scenes run other features' commands (locks): keep this line last.
     install_scenes(hub)

@@ -125,6 +125,10 @@ class SimUser:
     code: str = field(repr=False)
     status: str = "active"
     last_changed: str | None = None
+    #: Lock id -> sync state of this user's code there (``LockSyncState``).
+    locks: dict[str, str] = field(default_factory=dict)
+    #: Lock id -> why the lock refused the code (a ZCL status name).
+    lock_errors: dict[str, str] = field(default_factory=dict)
 
 
 class Panel:
