@@ -52,7 +52,7 @@ async def _serve(args: argparse.Namespace) -> None:
         _link(Path(args.pty_link), server.pty_path)
     stop_advertising = None
     if args.zeroconf:
-        stop_advertising = await advertise(hub, server.port)
+        stop_advertising = await advertise(hub, host, server.port)
     try:
         await asyncio.Event().wait()
     finally:

@@ -15,8 +15,10 @@ from .hub import Hub
 SERVICE_TYPE = "_alarmhub._tcp.local."
 
 
-def _addresses() -> list[bytes]:
-    """Return this host's IPv4 addresses, loopback last."""
+def _addresses(host: str) -> list[bytes]:
+    """Return the addresses the server answers on (all, loopback last, for 0.0.0.0)."""
+    if host not in ("0.0.0.0", ""):  # noqa: S104 - comparing, not binding
+        return [socket.inet_aton(socket.gethostbyname(host))]
     found: list[str] = []
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
@@ -29,13 +31,13 @@ def _addresses() -> list[bytes]:
     return [socket.inet_aton(address) for address in found]
 
 
-async def advertise(hub: Hub, port: int) -> Callable[[], Awaitable[None]]:
+async def advertise(hub: Hub, host: str, port: int) -> Callable[[], Awaitable[None]]:
     """Register the service; return a coroutine function that withdraws it."""
     zeroconf = AsyncZeroconf(ip_version=IPVersion.V4Only)
     info = AsyncServiceInfo(
         SERVICE_TYPE,
         f"AlarmHub {hub.serial}.{SERVICE_TYPE}",
-        addresses=_addresses(),
+        addresses=_addresses(host),
         port=port,
         properties={
             "serial": hub.serial,
