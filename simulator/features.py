@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .locks import install as install_locks
 from .phone_swap import install as install_phone_swap
+from .recorders import install as install_recorders
 from .scenes import install as install_scenes
 from .users import install as install_users
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 def install_all(hub: Hub) -> None:
     """Install every feature on a new hub."""
     install_phone_swap(hub)
+    install_recorders(hub)
     install_users(hub, install_locks(hub))
     # Scenes run other features' commands (locks): keep this line last.
     install_scenes(hub)

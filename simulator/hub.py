@@ -13,6 +13,7 @@ from pathlib import Path
 import secrets
 from typing import Any
 
+from aiohttp import web
 import yaml
 
 from custom_components.alarmhub.hub.models import ArmMode, ArmOption, ZoneType
@@ -73,6 +74,8 @@ class Hub:
         self._listeners: list[Listener] = []
         self.commands: dict[str, Handler] = {}
         self.state_sources: list[StateSource] = []
+        #: HTTP routes a feature serves next to the WebSocket (files, admin).
+        self.http_routes: list[web.AbstractRouteDef] = []
         panel = site.get("panel", {})
         self.panel = Panel(
             self.clock,

@@ -182,6 +182,7 @@ class SimulatorServer:
         self.app.router.add_delete("/admin/zones/{zone}", self._admin_remove_zone)
         self.app.router.add_post("/admin/clock/advance", self._admin_advance)
         self.app.router.add_post("/admin/pairing", self._admin_pairing)
+        self.app.router.add_routes(hub.http_routes)
 
     @property
     def url(self) -> str:

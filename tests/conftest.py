@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -54,6 +55,23 @@ def entity_registry_enabled_by_default() -> Generator[None]:
 def site() -> dict[str, Any]:
     """Return the demo site (tests may change it before the hub starts)."""
     return load_site()
+
+
+@pytest.fixture(scope="session")
+def recordings_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a cache of simulated recordings shared by the whole session."""
+    return tmp_path_factory.mktemp("recordings")
+
+
+@pytest.fixture
+def small_recordings(site: dict[str, Any], recordings_dir: Path) -> None:
+    """Give the site small, cheap recordings (20 min, 160x96, 5 fps), cached."""
+    site["recordings"] = {
+        "seconds": 1200,
+        "size": "160x96",
+        "fps": 5,
+        "cache_dir": str(recordings_dir),
+    }
 
 
 @pytest.fixture

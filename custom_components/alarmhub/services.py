@@ -38,4 +38,9 @@ def coordinator_for_call(hass: HomeAssistant, call: ServiceCall) -> AlarmHubCoor
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every AlarmHub action (once, in ``async_setup``)."""
-    del hass  # feature modules add their registration calls here
+    # Feature modules import coordinator_for_call from here: import them late.
+    from .arming import async_setup_arm_service
+    from .phone_swap import async_setup_phone_swap_service
+
+    async_setup_arm_service(hass)
+    async_setup_phone_swap_service(hass)

@@ -36,6 +36,7 @@ from .protocol import (
     decode_message,
     encode_message,
 )
+from .results import PhoneSwapResult, SceneResult
 from .transports import Transport
 
 _LOGGER = logging.getLogger(__name__)
@@ -299,6 +300,27 @@ class AlarmHubClient:
     async def disarm(self, partition: str, code: str) -> None:
         """Disarm a partition with a user code."""
         await self.request("disarm", partition=partition, code=code)
+
+    async def bypass(self, zone: str, bypassed: bool) -> None:
+        """Bypass a zone, or restore it (only while its partition is disarmed)."""
+        await self.request("bypass", zone=zone, bypassed=bypassed)
+
+    async def activate_scene(self, scene: str) -> SceneResult:
+        """Run a scene on the hub; the result says how each action went."""
+        return SceneResult.from_dict(await self.request("activate_scene", scene=scene))
+
+    async def phone_swap(
+        self, old_number: str, new_number: str, *, dry_run: bool
+    ) -> PhoneSwapResult:
+        """Plan (``dry_run``) or make a phone swap across the account."""
+        return PhoneSwapResult.from_dict(
+            await self.request(
+                "phone_swap",
+                old_number=old_number,
+                new_number=new_number,
+                dry_run=dry_run,
+            )
+        )
 
     async def pair(self) -> str:
         """Ask a hub in pairing mode for a token (no token needed)."""

@@ -344,6 +344,31 @@ class Scene:
         return cls(id=_get(obj, "id", str), name=_get(obj, "name", str))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloudStatus:
+    """The account's cloud clip store: uploads and storage, used and allowed.
+
+    There is one, with id ``account``; sizes are in bytes.
+    """
+
+    id: str
+    uploads: int
+    upload_limit: int
+    storage_used: int
+    storage_limit: int
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Parse the cloud store's status."""
+        return cls(
+            id=_get(obj, "id", str),
+            uploads=_get(obj, "uploads", int),
+            upload_limit=_get(obj, "upload_limit", int),
+            storage_used=_get(obj, "storage_used", int),
+            storage_limit=_get(obj, "storage_limit", int),
+        )
+
+
 #: Event name -> (HubState collection, parser, key of the object).
 type _Parser = Callable[[Mapping[str, Any]], Any]
 COLLECTIONS: Mapping[str, tuple[str, _Parser]] = {
@@ -354,6 +379,7 @@ COLLECTIONS: Mapping[str, tuple[str, _Parser]] = {
     "camera": ("cameras", Camera.from_dict),
     "recorder": ("recorders", Recorder.from_dict),
     "scene": ("scenes", Scene.from_dict),
+    "cloud": ("clouds", CloudStatus.from_dict),
 }
 
 
@@ -379,6 +405,7 @@ class HubState:
     cameras: dict[str, Camera] = field(default_factory=dict)
     recorders: dict[str, Recorder] = field(default_factory=dict)
     scenes: dict[str, Scene] = field(default_factory=dict)
+    clouds: dict[str, CloudStatus] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:

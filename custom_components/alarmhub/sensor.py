@@ -1,0 +1,190 @@
+"""Sensors: each user's code status and, per lock, where their code stands.
+
+* ``<user> code status`` (enum: pending, active, failed) on the hub device.
+  It is ``pending`` while a change of the user waits to reach the hub or the
+  hub has not activated the new code yet, and ``failed`` when the hub refused
+  the user's last change after its caller had stopped waiting (a replay).
+* ``<user> code last changed`` (timestamp, diagnostic) on the hub device.
+* ``<user> code`` (enum: pending, in_sync, removing, failed; diagnostic) on
+  each lock's device that has or gets the user's code, with the lock's
+  ``reason`` when it failed. It goes away when the code is off the lock.
+
+Sensors appear and disappear with users and codes; each one writes its state
+only when its own value changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .entity import AlarmHubEntity, connected_device_info
+from .hub import CodeStatus, LockSyncState, User
+from .lock import LOCK_MODEL
+from .pending import ChangeQueue, changes_for
+
+PARALLEL_UPDATES = 0
+
+
+def code_status(user: User, queue: ChangeQueue) -> str:
+    """Return a user's code status, counting changes not on the hub yet."""
+    if user.slot in queue.failures:
+        return CodeStatus.FAILED.value
+    if user.slot in queue.waiting_slots:
+        return CodeStatus.PENDING.value
+    return user.status.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserSensorDescription(SensorEntityDescription):
+    """A sensor about each user."""
+
+    value_fn: Callable[[User, ChangeQueue], str | datetime | None]
+
+
+USER_SENSORS: tuple[UserSensorDescription, ...] = (
+    UserSensorDescription(
+        key="code_status",
+        translation_key="user_code_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in CodeStatus],
+        value_fn=code_status,
+    ),
+    UserSensorDescription(
+        key="code_changed",
+        translation_key="user_code_changed",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda user, _: user.last_changed,
+    ),
+)
+
+SYNC_SENSOR = SensorEntityDescription(
+    key="code_sync",
+    translation_key="lock_code_sync",
+    device_class=SensorDeviceClass.ENUM,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    options=[state.value for state in LockSyncState],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AlarmHubConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors as users appear and their codes reach locks."""
+    coordinator = entry.runtime_data
+    queue = changes_for(hass, entry)
+    known: set[tuple[str, ...]] = set()
+
+    @callback
+    def add_new_sensors() -> None:
+        state = coordinator.data
+        wanted: dict[tuple[str, ...], Callable[[], SensorEntity]] = {}
+        for user in state.users.values():
+            for description in USER_SENSORS:
+                wanted[(user.id, description.key)] = partial(
+                    AlarmHubUserSensor, coordinator, queue, user.slot, description
+                )
+            for lock_id in user.locks:
+                if lock_id in state.locks:
+                    wanted[(user.id, "lock", lock_id)] = partial(
+                        AlarmHubCodeSyncSensor, coordinator, user.slot, lock_id
+                    )
+        known.intersection_update(wanted)  # gone ones may come back later
+        new = [key for key in wanted if key not in known]
+        known.update(new)
+        async_add_entities(wanted[key]() for key in new)
+
+    add_new_sensors()
+    entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
+
+
+class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
+    """One fact about a user, on the hub device."""
+
+    entity_description: UserSensorDescription
+
+    def __init__(
+        self,
+        coordinator: AlarmHubCoordinator,
+        queue: ChangeQueue,
+        slot: int,
+        description: UserSensorDescription,
+    ) -> None:
+        """Show ``description`` for the user in ``slot``."""
+        super().__init__(coordinator, f"user_{slot}_{description.key}")
+        self.entity_description = description
+        self.slot = slot
+        self.queue = queue
+        user = coordinator.data.users[str(slot)]
+        self._attr_translation_placeholders = {"user": user.name}
+
+    @override
+    def _snapshot(self) -> str | datetime | None:
+        user = self.coordinator.data.users.get(str(self.slot))
+        if user is None:
+            return None
+        return self.entity_description.value_fn(user, self.queue)
+
+    @property
+    @override
+    def native_value(self) -> str | datetime | None:
+        """Return the user's value."""
+        return self._snapshot()
+
+
+class AlarmHubCodeSyncSensor(AlarmHubEntity, SensorEntity):
+    """Whether a user's code is on a lock as it should be."""
+
+    entity_description = SYNC_SENSOR
+
+    def __init__(
+        self, coordinator: AlarmHubCoordinator, slot: int, lock_id: str
+    ) -> None:
+        """Show the user's code on one lock, on the lock's device."""
+        super().__init__(coordinator, f"user_{slot}_lock_{lock_id}_code")
+        self.slot = slot
+        self.lock_id = lock_id
+        data = coordinator.data
+        lock = data.locks[lock_id]
+        self._attr_device_info = connected_device_info(
+            coordinator, f"lock_{lock_id}", name=lock.name, model=LOCK_MODEL
+        )
+        self._attr_translation_placeholders = {"user": data.users[str(slot)].name}
+
+    @override
+    def _snapshot(self) -> tuple[str, str | None] | None:
+        user = self.coordinator.data.users.get(str(self.slot))
+        if user is None or (state := user.locks.get(self.lock_id)) is None:
+            return None
+        return state.value, user.lock_errors.get(self.lock_id)
+
+    @property
+    @override
+    def native_value(self) -> str | None:
+        """Return the sync state."""
+        return None if (snapshot := self._snapshot()) is None else snapshot[0]
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return why the lock refused the code, when it did."""
+        snapshot = self._snapshot()
+        if snapshot is None or snapshot[1] is None:
+            return None
+        return {"reason": snapshot[1]}

@@ -1,0 +1,172 @@
+"""The ``share_code`` action: send a user their code by text or email.
+
+The message is a template that may use ``name`` (the user's name), ``code``
+and ``locks`` (the names of the locks the code is in sync on). It goes out
+through Home Assistant's notify: a notify entity (``notify.send_message``,
+e.g. an SMTP recipient) or a legacy notify action such as ``notify.smtp`` or
+an SMS gateway's.
+
+The hub never gives a code back, so the caller passes it (typically the
+``code`` an ``add_user`` response just returned).
+
+The notify action is run without announcing its data on the event bus: Home
+Assistant fires a ``call_service`` event with the data of every action it is
+asked to call, which would put the rendered message (and so the code) on the
+bus and in the recorder's database. The action's own handler is run instead,
+with its schema, exactly as ``hass.services.async_call`` would run it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.components.notify.const import (
+    ATTR_MESSAGE,
+    ATTR_TITLE,
+    DOMAIN as NOTIFY_DOMAIN,
+    SERVICE_SEND_MESSAGE,
+)
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import (
+    Context,
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    TemplateError,
+)
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
+from homeassistant.helpers.template import Template
+import probatio as vol
+
+from .const import DOMAIN, LOGGER
+from .hub import LockSyncState
+from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
+
+ATTR_SLOT: Final = "slot"
+ATTR_CODE: Final = "code"
+ATTR_NOTIFY_ENTITY: Final = "notify_entity"
+ATTR_NOTIFY_SERVICE: Final = "notify_service"
+
+DEFAULT_MESSAGE: Final = (
+    "Hello {{ name }}, your alarm code is {{ code }}."
+    "{% if locks %} It also opens: {{ locks | join(', ') }}.{% endif %}"
+)
+DEFAULT_TITLE: Final = "Your alarm code"
+
+SHARE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_SLOT): vol.All(vol.Coerce(int), vol.Range(min=1)),
+        vol.Required(ATTR_CODE): cv.string,
+        vol.Exclusive(ATTR_NOTIFY_ENTITY, "target"): cv.entity_domain(NOTIFY_DOMAIN),
+        vol.Exclusive(ATTR_NOTIFY_SERVICE, "target"): cv.string,
+        vol.Optional(ATTR_MESSAGE, default=DEFAULT_MESSAGE): cv.template,
+        vol.Optional(ATTR_TITLE, default=DEFAULT_TITLE): cv.string,
+    }
+)
+
+
+async def async_call_quietly(
+    hass: HomeAssistant,
+    domain: str,
+    service: str,
+    data: dict[str, Any],
+    context: Context,
+) -> None:
+    """Run an action's handler without a ``call_service`` event on the bus."""
+    handler = hass.services.async_services_internal().get(domain, {}).get(service)
+    if handler is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="notify_not_found",
+            translation_placeholders={"service": f"{domain}.{service}"},
+        )
+    try:
+        checked = handler.schema(data) if handler.schema is not None else data
+    except vol.Invalid:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="notify_not_found",
+            translation_placeholders={"service": f"{domain}.{service}"},
+        ) from None
+    call = ServiceCall(hass, domain, service, checked, context)
+    if (job := hass.async_run_hass_job(handler.job, call)) is not None:
+        await job
+
+
+def _notify_target(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the notify action to run and the target part of its data."""
+    if entity_id := data.get(ATTR_NOTIFY_ENTITY):
+        return SERVICE_SEND_MESSAGE, {ATTR_ENTITY_ID: entity_id}
+    if service := data.get(ATTR_NOTIFY_SERVICE):
+        return str(service).removeprefix(f"{NOTIFY_DOMAIN}."), {}
+    raise ServiceValidationError(
+        translation_domain=DOMAIN, translation_key="notify_target_missing"
+    )
+
+
+@callback
+def async_setup_share_service(hass: HomeAssistant) -> None:
+    """Register ``share_code``."""
+
+    async def share_code(call: ServiceCall) -> ServiceResponse:
+        coordinator = coordinator_for_call(hass, call)
+        slot = call.data[ATTR_SLOT]
+        if (user := coordinator.data.users.get(str(slot))) is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_user",
+                translation_placeholders={"slot": str(slot)},
+            )
+        service, target = _notify_target(dict(call.data))
+        locks = coordinator.data.locks
+        template: Template = call.data[ATTR_MESSAGE]
+        template.hass = hass
+        variables = {
+            "name": user.name,
+            "code": call.data[ATTR_CODE],
+            "locks": [
+                locks[lock].name
+                for lock, state in user.locks.items()
+                if state == LockSyncState.IN_SYNC and lock in locks
+            ],
+        }
+        try:
+            message = template.async_render(variables, parse_result=False)
+        except TemplateError:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="share_template"
+            ) from None
+        try:
+            await async_call_quietly(
+                hass,
+                NOTIFY_DOMAIN,
+                service,
+                {**target, ATTR_MESSAGE: message, ATTR_TITLE: call.data[ATTR_TITLE]},
+                call.context,
+            )
+        except HomeAssistantError:
+            raise
+        except Exception as err:
+            # The message holds the code: never let an error carry it on.
+            LOGGER.debug("Sending a code failed: %s", type(err).__name__)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="share_failed"
+            ) from None
+        return {"sent": True, "name": user.name}
+
+    async_register_admin_service(
+        hass,
+        DOMAIN,
+        "share_code",
+        share_code,
+        schema=SHARE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )

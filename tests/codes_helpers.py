@@ -1,0 +1,63 @@
+"""Helpers for the user-code and door-lock tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+from custom_components.alarmhub.const import DOMAIN
+
+FRONT = "lock.front_door_lock"
+BACK = "lock.back_door_lock"
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let pushed events reach HA (real sockets: a few loop turns)."""
+    for _ in range(5):
+        await asyncio.sleep(0.01)
+        await hass.async_block_till_done()
+
+
+async def wait_for(
+    hass: HomeAssistant, check: Callable[[], bool], timeout: float = 10
+) -> None:
+    """Wait until ``check()`` holds (the hub and HA talk over real sockets)."""
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.01)
+    await hass.async_block_till_done()
+
+
+async def action(
+    hass: HomeAssistant, service: str, entry_id: str, **data: Any
+) -> dict[str, Any]:
+    """Call an AlarmHub action and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": entry_id, **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    await settle(hass)
+    return dict(response)
+
+
+def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str | None:
+    """Return the entity id for a unique id of the demo hub."""
+    return er.async_get(hass).async_get_entity_id(
+        platform, DOMAIN, f"AH1000001_{unique_id}"
+    )
+
+
+def state(hass: HomeAssistant, platform: str, unique_id: str) -> str | None:
+    """Return the state of an entity given by its unique id."""
+    if (found := entity_id(hass, platform, unique_id)) is None:
+        return None
+    current = hass.states.get(found)
+    return None if current is None else current.state
