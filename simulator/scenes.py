@@ -20,10 +20,9 @@ hub's error ``code``, ``reason`` and ``details``. A scene is the account
 owner's own set-up, so its actions run with the hub's authority: a disarm
 action needs no user code and is recorded as done by the scene.
 
-Locks: when no other feature serves the ``lock``/``unlock`` commands (the
-door-lock feature normally does), :class:`BasicLocks` keeps a plain
-locked/unlocked state for the site's ``locks`` so scenes still work. The
-door-lock feature replaces it by installing its own ``lock`` command first.
+Lock actions call the door-lock feature's ``lock``/``unlock`` commands
+(``locks.py``), which must be installed before scenes; on a hub without them
+a lock action fails with ``not_supported``.
 """
 
 from __future__ import annotations
@@ -113,7 +112,13 @@ class Scenes:
         scene = self.scenes.get(str(args.get("scene")))
         if scene is None:
             raise Rejection(ErrorCode.NOT_FOUND, "no such scene")
-        results = [await self._run(scene, action) for action in scene.actions]
+        lock_names = {
+            str(lock["id"]): str(lock["name"])
+            for lock in self.hub.state().get("locks", [])
+        }
+        results = [
+            await self._run(scene, action, lock_names) for action in scene.actions
+        ]
         result = {
             "scene": scene.id,
             "name": scene.name,
@@ -123,19 +128,18 @@ class Scenes:
         self.hub.emit("scene_result", result)
         return result
 
-    def _target_name(self, action: SceneAction) -> str:
+    async def _run(
+        self, scene: SimScene, action: SceneAction, lock_names: dict[str, str]
+    ) -> dict[str, Any]:
         if action.action in ("arm", "disarm"):
             partition = self.hub.panel.partitions.get(action.target)
-            return partition.name if partition else action.target
-        lock = self.hub.state().get("locks", [])
-        names = {str(item["id"]): str(item["name"]) for item in lock}
-        return names.get(action.target, action.target)
-
-    async def _run(self, scene: SimScene, action: SceneAction) -> dict[str, Any]:
+            name = partition.name if partition else action.target
+        else:
+            name = lock_names.get(action.target, action.target)
         outcome: dict[str, Any] = {
             "action": action.action,
             "target": action.target,
-            "target_name": self._target_name(action),
+            "target_name": name,
         }
         if action.mode is not None:
             outcome["mode"] = action.mode.value
@@ -171,73 +175,8 @@ class Scenes:
         panel.disarm_by(partition, f"Scene {scene.name}")
 
 
-@dataclass(slots=True, kw_only=True)
-class BasicLock:
-    """A door lock that only locks and unlocks."""
-
-    id: str
-    name: str
-    state: str = "locked"
-    min_pin_length: int = 4
-    max_pin_length: int = 8
-
-    def view(self) -> dict[str, Any]:
-        """Return the wire form."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "state": self.state,
-            "min_pin_length": self.min_pin_length,
-            "max_pin_length": self.max_pin_length,
-            "online": True,
-        }
-
-
-class BasicLocks:
-    """Lock state for hubs whose door-lock feature is not installed."""
-
-    def __init__(self, hub: Hub) -> None:
-        """Read the site's locks (unlocked unless the site says otherwise)."""
-        self.hub = hub
-        self.locks = {
-            str(item["id"]): BasicLock(
-                id=str(item["id"]),
-                name=str(item["name"]),
-                state=str(item.get("state", "unlocked")),
-                min_pin_length=int(item.get("min_pin_length", 4)),
-                max_pin_length=int(item.get("max_pin_length", 8)),
-            )
-            for item in hub.site.get("locks", []) or []
-        }
-
-    def state(self) -> dict[str, list[dict[str, Any]]]:
-        """Return the ``locks`` collection."""
-        return {"locks": [lock.view() for lock in self.locks.values()]}
-
-    def _set(self, args: dict[str, Any], state: str) -> dict[str, Any]:
-        lock = self.locks.get(str(args.get("lock")))
-        if lock is None:
-            raise Rejection(ErrorCode.NOT_FOUND, "no such lock")
-        if lock.state != state:
-            lock.state = state
-            self.hub.emit("lock", lock.view())
-        return {}
-
-    async def lock(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Lock a door."""
-        return self._set(args, "locked")
-
-    async def unlock(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Unlock a door."""
-        return self._set(args, "unlocked")
-
-
 def install(hub: Hub) -> None:
-    """Serve the site's scenes (and plain locks if nothing else serves them)."""
-    if "lock" not in hub.commands and hub.site.get("locks"):
-        locks = BasicLocks(hub)
-        hub.commands.update(lock=locks.lock, unlock=locks.unlock)
-        hub.state_sources.append(locks.state)
+    """Serve the site's scenes."""
     scenes = Scenes(hub)
     hub.commands["activate_scene"] = scenes.activate
     hub.state_sources.append(scenes.state)

@@ -10,11 +10,11 @@ from homeassistant.components.alarm_control_panel.const import (
     AlarmControlPanelState,
     CodeFormat,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
+from .const import ARM_OPTIONS_KEY, DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, partition_device_info
 from .helpers import call_hub
@@ -103,13 +103,33 @@ class AlarmHubPanel(AlarmHubEntity, AlarmControlPanelEntity):
         }
 
     async def _arm(self, mode: ArmMode, code: str | None) -> None:
-        options = frozenset(
-            ArmOption(option)
-            for option in self.coordinator.config_entry.options.get(
-                f"arm_{mode.value}_options", []
-            )
+        """Arm with the mode's default options, those this partition supports."""
+        defaults = self.coordinator.config_entry.options.get(
+            ARM_OPTIONS_KEY.format(mode=mode.value), []
         )
+        supported = self.partition.supported_options if self.partition else frozenset()
+        options = frozenset(ArmOption(option) for option in defaults) & supported
         await self.async_arm(mode, code=code, options=options)
+
+    async def async_arm_service(
+        self, mode: str, options: list[str] | None = None, code: str | None = None
+    ) -> ServiceResponse:
+        """Handle ``alarmhub.arm``: arm with exactly these options.
+
+        Options the partition does not support are refused by the hub, with
+        a translated error naming them. Returns the zones bypassed by force.
+        """
+        result = await self.async_arm(
+            ArmMode(mode),
+            code=code,
+            options=frozenset(ArmOption(option) for option in options or []),
+        )
+        bypassed = result.get("bypassed", [])
+        return {
+            "bypassed_zones": [
+                str(zone.get("name", "")) for zone in bypassed if isinstance(zone, dict)
+            ]
+        }
 
     async def async_arm(
         self,

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, override
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     SerialPortSelector,
     TextSelector,
     TextSelectorConfig,
@@ -18,6 +27,7 @@ import probatio as vol
 
 from .connection import async_create_client
 from .const import (
+    ARM_OPTIONS_KEY,
     CONF_BAUDRATE,
     CONF_SERIAL_PORT,
     CONF_TRANSPORT,
@@ -33,6 +43,8 @@ from .hub import (
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
+    ArmMode,
+    ArmOption,
     HubInfo,
 )
 from .hub.protocol import ErrorCode
@@ -65,10 +77,51 @@ def _serial_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     )
 
 
+ARM_OPTIONS_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[option.value for option in ArmOption],
+        multiple=True,
+        mode=SelectSelectorMode.LIST,
+        translation_key="arm_option",
+    )
+)
+
+
+class AlarmHubOptionsFlow(OptionsFlow):
+    """Default arming options for each arm mode."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose which options apply when arming stay, away or night."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        schema = vol.Schema(
+            {
+                vol.Optional(
+                    ARM_OPTIONS_KEY.format(mode=mode.value), default=[]
+                ): ARM_OPTIONS_SELECTOR
+                for mode in ArmMode
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, self.config_entry.options
+            ),
+        )
+
+
 class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a hub."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> AlarmHubOptionsFlow:
+        """Return the options flow (default arming options)."""
+        return AlarmHubOptionsFlow()
 
     def __init__(self) -> None:
         """Start with nothing known."""

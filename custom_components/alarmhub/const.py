@@ -20,3 +20,6 @@ TRANSPORT_SERIAL: Final = "serial"
 
 DEFAULT_PORT: Final = 8900
 DEFAULT_BAUDRATE: Final = 115200
+
+#: Options flow: default arming options per arm mode, e.g. ``arm_away_options``.
+ARM_OPTIONS_KEY: Final = "arm_{mode}_options"

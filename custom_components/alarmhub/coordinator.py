@@ -11,6 +11,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER, SCAN_INTERVAL
+from .events import bus_event_data
 from .hub import (
     AlarmHubAuthError,
     AlarmHubClient,
@@ -115,8 +116,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         """Apply a pushed event; resync when some were missed."""
         if event.event in BUS_EVENTS:
             self.hass.bus.async_fire(
-                f"{DOMAIN}_{event.event}",
-                {"config_entry_id": self.config_entry.entry_id, **event.data},
+                f"{DOMAIN}_{event.event}", bus_event_data(self, event)
             )
         data = cast("HubState | None", self.data)  # None until the first refresh
         if data is None:

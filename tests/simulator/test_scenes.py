@@ -8,7 +8,6 @@ import pytest
 
 from custom_components.alarmhub.hub.models import ArmMode
 from custom_components.alarmhub.hub.protocol import ErrorCode, Event
-from simulator import scenes
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.panel import Rejection
@@ -108,37 +107,17 @@ async def test_unknown_scene(hub: Hub) -> None:
     assert events == []
 
 
-async def test_lock_commands(hub: Hub) -> None:
-    """The basic locks lock and unlock, announce changes, and refuse unknown ids."""
-    events = record(hub)
-    await hub.handle("lock", {"lock": "1"})
-    await hub.handle("lock", {"lock": "1"})
-    assert [e.event for e in events] == ["lock"]
-    with pytest.raises(Rejection) as err:
-        await hub.handle("unlock", {"lock": "9"})
-    assert err.value.code is ErrorCode.NOT_FOUND
-
-
-async def test_a_lock_feature_takes_precedence(hub: Hub) -> None:
-    """When another feature serves ``lock``, scenes call it and add no locks."""
-    calls: list[dict[str, Any]] = []
-
-    async def lock(args: dict[str, Any]) -> dict[str, Any]:
-        calls.append(args)
-        return {}
-
-    # What the hub looks like when the door-lock feature installed first.
-    hub.commands = {k: v for k, v in hub.commands.items() if k != "unlock"}
-    hub.commands["lock"] = lock
-    hub.state_sources = [
-        s for s in hub.state_sources if not {"locks", "scenes"} & set(s())
-    ]
-    scenes.install(hub)
+async def test_lock_action_without_door_locks(hub: Hub) -> None:
+    """A hub without the door-lock feature: lock actions fail, the arm runs."""
+    del hub.commands["lock"]
     result = await hub.handle("activate_scene", {"scene": "1"})
-    assert calls == [{"lock": "1"}, {"lock": "2"}]
-    assert result["failed"] == 0
-    assert "unlock" not in hub.commands
-    assert "locks" not in hub.state()
+    assert [(r["action"], r["ok"]) for r in result["results"]] == [
+        ("arm", True),
+        ("lock", False),
+        ("lock", False),
+    ]
+    assert result["results"][1]["code"] == ErrorCode.NOT_SUPPORTED
+    assert result["failed"] == 2
 
 
 @pytest.mark.parametrize(
