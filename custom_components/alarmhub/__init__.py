@@ -13,13 +13,16 @@ from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
 from .hub import AlarmHubAuthError, AlarmHubError
+from .pending import async_setup_changes
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
     Platform.ALARM_CONTROL_PANEL,
     Platform.BINARY_SENSOR,
+    Platform.LOCK,
     Platform.SCENE,
+    Platform.SENSOR,
     Platform.SWITCH,
 ]
 
@@ -53,6 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
         await client.close()
         raise
     entry.runtime_data = coordinator
+    await async_setup_changes(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

@@ -41,6 +41,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
     # Feature modules import coordinator_for_call from here: import them late.
     from .arming import async_setup_arm_service
     from .phone_swap import async_setup_phone_swap_service
+    from .users import async_setup_user_services
 
     async_setup_arm_service(hass)
     async_setup_phone_swap_service(hass)
+    async_setup_user_services(hass)
