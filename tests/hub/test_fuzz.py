@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import contextlib
 import copy
 import json
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
@@ -44,8 +45,9 @@ from simulator.server import Session
 #: Small enough that random headers never make a decoder wait long.
 SMALL_MAX = 4096
 OVERHEAD = HEADER.size + TRAILER.size
+#: ``scripts/fuzz --hypothesis`` raises the number of examples for a long run.
 FUZZ = settings(
-    max_examples=100,
+    max_examples=int(os.environ.get("ALARMHUB_FUZZ_EXAMPLES", "100")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
