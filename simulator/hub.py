@@ -116,7 +116,7 @@ class Hub:
             bypass=self._bypass,
         )
         self.state_sources.append(self._panel_state)
-        from .features import install_all  # noqa: PLC0415 - features import Hub
+        from .features import install_all  # features import Hub
 
         install_all(self)
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-from syrupy.assertion import SnapshotAssertion
-
 from homeassistant.components.alarm_control_panel import DOMAIN as PANEL_DOMAIN
 from homeassistant.const import (
     ATTR_CODE,
@@ -20,6 +16,10 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 
@@ -69,11 +69,15 @@ async def test_entities(
         if entry.domain != PANEL_DOMAIN:
             continue
         assert entry == snapshot(name=f"{entry.entity_id}-entry")
-        assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
+        assert hass.states.get(entry.entity_id) == snapshot(
+            name=f"{entry.entity_id}-state"
+        )
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_arm_away_with_door_open_is_refused(hass: HomeAssistant, hub: Hub) -> None:
+async def test_arm_away_with_door_open_is_refused(
+    hass: HomeAssistant, hub: Hub
+) -> None:
     """Arm away with a door open: a translated error naming the door; no change."""
     hub.panel.set_zone("1", True)
     await settle(hass)
@@ -198,11 +202,12 @@ async def test_zone_push_is_immediate(hass: HomeAssistant, hub: Hub) -> None:
     start = loop.time()
     hub.panel.set_zone("4", True)
     async with asyncio.timeout(1):
-        while hass.states.get("binary_sensor.demo_home_house_kitchen_window").state != "on":
+        while (
+            hass.states.get("binary_sensor.demo_home_house_kitchen_window").state
+            != "on"
+        ):
             await asyncio.sleep(0.001)
     assert loop.time() - start < 1
     attributes = hass.states.get(HOUSE).attributes
     assert attributes["open_zones"] == ["Kitchen window"]
     assert attributes["ready"] is False
-
-

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ipaddress import ip_address
 
+from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -15,11 +20,6 @@ from custom_components.alarmhub.const import (
     TRANSPORT_NETWORK,
     TRANSPORT_SERIAL,
 )
-from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
-from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
-from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from simulator.hub import Hub
 from simulator.server import SimulatorServer
 
@@ -52,9 +52,7 @@ async def _start_network(hass: HomeAssistant) -> str:
     return result["flow_id"]
 
 
-async def test_network_success(
-    hass: HomeAssistant, simulator: SimulatorServer
-) -> None:
+async def test_network_success(hass: HomeAssistant, simulator: SimulatorServer) -> None:
     """A reachable hub with the right token becomes an entry named after it."""
     flow_id = await _start_network(hass)
     result = await hass.config_entries.flow.async_configure(

@@ -69,7 +69,10 @@ async def test_hub_goes_away_and_comes_back(
     port = simulator.port
     await simulator.stop()
     await _wait_for(hass, PANEL, STATE_UNAVAILABLE)
-    assert hass.states.get("binary_sensor.demo_home_house_front_door").state == STATE_UNAVAILABLE
+    assert (
+        hass.states.get("binary_sensor.demo_home_house_front_door").state
+        == STATE_UNAVAILABLE
+    )
     lost = [
         r for r in caplog.records if r.name.startswith("custom_components.alarmhub")
     ]
