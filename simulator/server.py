@@ -173,6 +173,8 @@ class SimulatorServer:
         self._pty_slave: int | None = None
         self._pty_session: Session | None = None
         self._pty_decoder = FrameDecoder()
+        #: Damage done to every byte on the pty, both ways (``noise.LineNoise``).
+        self.line_noise: Callable[[bytes], bytes] | None = None
         self.app = web.Application()
         self.app.router.add_get("/ws", self._websocket)
         self.app.router.add_get("/admin/state", self._admin_state)
@@ -201,6 +203,23 @@ class SimulatorServer:
         self.port = server.sockets[0].getsockname()[1]
         if self._want_pty:
             self._open_pty()
+
+    async def drop_connections(self) -> None:
+        """Close every WebSocket, as a network blip would; the port stays open."""
+        for ws in list(self._websockets):
+            await ws.close()
+
+    async def reboot(self, hub: Hub) -> None:
+        """Restart as ``hub`` (a new one: ``seq`` starts again from 0).
+
+        Every session ends; a serial line stays plugged in, so the client
+        learns of the restart only when the hub no longer knows it.
+        """
+        self.hub = hub
+        await self.drop_connections()
+        if self._pty_session is not None:
+            await self._pty_session.close()
+            self._new_pty_session()
 
     async def stop(self) -> None:
         """Close every connection and port."""
@@ -285,6 +304,8 @@ class SimulatorServer:
 
     async def _pty_write_now(self, data: bytes) -> None:
         """Write to the line; like a UART, bytes nobody reads are lost."""
+        if self.line_noise is not None:
+            data = self.line_noise(data)
         view = memoryview(data)
         while view and self._pty_master is not None:
             try:
@@ -307,6 +328,8 @@ class SimulatorServer:
             return
         if self._pty_session is None:
             return
+        if self.line_noise is not None:
+            data = self.line_noise(data)
         for payload in self._pty_decoder.feed(data):
             self._pty_session.receive(payload)
 

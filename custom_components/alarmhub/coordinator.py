@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -64,6 +65,10 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         self.client = client
         self.info = info
         self.hub_device_id = hub_device_id
+        #: True when events were missed: pushed events are not applied to
+        #: ``data`` (that would mix old and new) until a get_state succeeds.
+        self._stale = False
+        self._resync: asyncio.Task[None] | None = None
         self._unsubscribe = [
             client.subscribe(self._handle_event),
             client.on_connection(self._handle_connection),
@@ -72,17 +77,23 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     @override
     async def _async_update_data(self) -> HubState:
         """Fetch the whole state in one request."""
+        # Events missed from here on set it again; events that arrive while
+        # get_state runs are in its result (the client applies late ones).
+        self._stale = False
         try:
             state = await self.client.get_state()
         except AlarmHubAuthError as err:
+            self._stale = True
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="authentication_error"
             ) from err
         except AlarmHubConnectionError as err:
+            self._stale = True
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="communication_error"
             ) from err
         except AlarmHubError as err:
+            self._stale = True
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="unknown_error"
             ) from err
@@ -123,13 +134,16 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             return
         if gap:
             LOGGER.debug("Missed hub events before %s; resyncing", event.seq)
-            self.hass.async_create_task(self.async_request_refresh())
+            self._stale = True
+        if self._stale:
+            self._async_resync()
             return
         try:
             changed = data.apply(event.event, event.data)
         except AlarmHubError as err:
             LOGGER.debug("Malformed %s event (%s); resyncing", event.event, err)
-            self.hass.async_create_task(self.async_request_refresh())
+            self._stale = True
+            self._async_resync()
             return
         if changed:
             self.async_set_updated_data(data)
@@ -137,10 +151,25 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
                 self._async_remove_stale_devices(data)
 
     @callback
+    def _async_resync(self) -> None:
+        """Fetch the whole state again, at once, until nothing is missed."""
+        if self._resync is None or self._resync.done():
+            self._resync = self.config_entry.async_create_background_task(
+                self.hass, self._resync_loop(), name=f"{self.name} resync"
+            )
+
+    async def _resync_loop(self) -> None:
+        while self._stale and self.client.connected:
+            await self.async_refresh()
+            if not self.last_update_success:
+                return  # the next event or the poll tries again
+
+    @callback
     def _handle_connection(self, connected: bool) -> None:
         """Mark entities unavailable while the hub is away."""
+        self._stale = True  # whatever happened meanwhile is unknown
         if connected:
-            self.hass.async_create_task(self.async_request_refresh())
+            self._async_resync()
         elif self.client.auth_failed:
             self.config_entry.async_start_reauth(self.hass)
         else:

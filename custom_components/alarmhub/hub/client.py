@@ -91,6 +91,8 @@ class AlarmHubClient:
         self._ids = itertools.count(secrets.randbelow(1 << 30) + 1)
         self._pending: dict[int, asyncio.Future[Response]] = {}
         self._event_callbacks: list[EventCallback] = []
+        #: Events seen while a ``get_state`` is waiting for its answer.
+        self._late_events: list[list[Event]] = []
         self._connection_callbacks: list[ConnectionCallback] = []
         self._reader: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -213,6 +215,8 @@ class AlarmHubClient:
         gap = last is not None and event.seq > last + 1
         if last is None or event.seq > last:
             self._last_seq = event.seq
+        for late in self._late_events:
+            late.append(event)
         for callback in list(self._event_callbacks):
             try:
                 callback(event, gap)
@@ -259,6 +263,17 @@ class AlarmHubClient:
             raise AlarmHubTimeoutError(f"no answer to {cmd}") from None
         finally:
             self._pending.pop(request.id, None)
+        if (
+            not response.ok
+            and response.error_code == ErrorCode.AUTH_FAILED
+            and cmd not in ("hello", "pair")
+        ):
+            # The hub forgot this session: it restarted behind a serial line
+            # that stayed open. Reconnecting says hello again.
+            _LOGGER.debug("Hub on %s lost the session", self._transport.description)
+            if self._reader is not None:
+                self._reader.cancel()
+            raise AlarmHubConnectionError("the hub restarted")
         if not response.ok:
             raise AlarmHubRejectedError(
                 response.error_code or ErrorCode.INTERNAL,
@@ -273,10 +288,45 @@ class AlarmHubClient:
             raise AlarmHubConnectionError("not connected")
         return await self._request(cmd, args)
 
-    async def get_state(self) -> HubState:
-        """Return everything the hub reports, in one request."""
-        state = HubState.from_dict(await self.request("get_state"))
-        # Events read while this coroutine waited to resume may be newer.
+    async def get_state(self, *, attempts: int = 3) -> HubState:
+        """Return everything the hub reports, in one request.
+
+        ``get_state`` only reads, so when a request or its answer is lost (a
+        timeout, e.g. on a noisy serial line) it is sent again, up to
+        ``attempts`` times. Other commands are never repeated: the hub may
+        have carried out one whose answer was lost.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._get_state()
+            except AlarmHubTimeoutError:
+                if attempt == attempts or not self._connected:
+                    raise
+                _LOGGER.debug("No answer to get_state (try %s); again", attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _get_state(self) -> HubState:
+        late: list[Event] = []
+        self._late_events.append(late)
+        try:
+            result = await self.request("get_state")
+        finally:
+            self._late_events.remove(late)
+        state = HubState.from_dict(result)
+        # Events that came after the hub's snapshot, while this coroutine
+        # waited to resume, were already handed to subscribers: apply them
+        # too, so the state returned is never older than what they saw. Stop
+        # at a gap; subscribers were told about it and will resync.
+        for event in late:
+            if event.seq <= state.seq:
+                continue
+            if event.seq != state.seq + 1:
+                break
+            try:
+                state.apply(event.event, event.data)
+            except AlarmHubProtocolError:
+                break
+            state.seq = event.seq
         self._last_seq = max(self._last_seq or 0, state.seq)
         return state
 

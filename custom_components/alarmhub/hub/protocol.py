@@ -226,6 +226,23 @@ class FrameDecoder:
     dropped: int = 0
     _buffer: bytearray = field(default_factory=bytearray)
 
+    @property
+    def pending(self) -> int:
+        """Return how many bytes wait for the rest of a frame."""
+        return len(self._buffer)
+
+    def expire(self) -> Iterator[bytes]:
+        """Give up on the partial frame at the head of the buffer.
+
+        A sender writes a frame in one go, so a line that goes quiet in the
+        middle of one has lost its tail (or damaged its length). Drop that
+        frame's ``STX`` and yield whatever intact frames the rest holds.
+        """
+        if self._buffer:
+            del self._buffer[:1]
+            self.dropped += 1
+        yield from self.feed(b"")
+
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Add bytes from the line and yield the payloads they complete."""
         buf = self._buffer

@@ -19,6 +19,8 @@ from .exceptions import AlarmHubConnectionError
 from .protocol import MAX_PAYLOAD, SERIAL_BAUDRATE, FrameDecoder, frame
 
 CONNECT_TIMEOUT = 10.0
+#: A line quiet this long in the middle of a frame has lost the frame's tail.
+FRAME_GAP_TIMEOUT = 0.5
 
 
 class Transport(ABC):
@@ -178,7 +180,15 @@ class SerialTransport(Transport):
             raise AlarmHubConnectionError("not connected")
         while not self._ready:
             try:
-                data = await self._reader.read(4096)
+                async with asyncio.timeout(
+                    FRAME_GAP_TIMEOUT if self._decoder.pending else None
+                ):
+                    data = await self._reader.read(4096)
+            except TimeoutError:
+                # Without this a frame whose tail was lost would hold the
+                # next answer hostage until enough other bytes arrived.
+                self._ready.extend(self._decoder.expire())
+                continue
             except (OSError, serialx.SerialException) as err:
                 raise AlarmHubConnectionError("serial read failed") from err
             if not data:
