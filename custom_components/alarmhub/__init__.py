@@ -14,6 +14,7 @@ from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
 from .hub import AlarmHubAuthError, AlarmHubError
 from .pending import async_setup_changes
+from .sentences import async_setup_voice
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -30,6 +31,7 @@ PLATFORMS = [
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (actions live for the whole HA run)."""
     async_setup_services(hass)
+    async_setup_voice(hass)
     return True
 
 
