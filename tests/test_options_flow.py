@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
 from homeassistant.components.alarm_control_panel import DOMAIN as PANEL_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -14,6 +11,9 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 
@@ -23,7 +23,9 @@ HOUSE = "alarm_control_panel.demo_home_house"
 GARAGE = "alarm_control_panel.demo_home_garage"
 
 
-async def set_options(hass: HomeAssistant, entry: MockConfigEntry, **options: list[str]) -> None:
+async def set_options(
+    hass: HomeAssistant, entry: MockConfigEntry, **options: list[str]
+) -> None:
     """Go through the options flow, choosing ``options``."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
-
 from homeassistant.components.alarm_control_panel import DOMAIN as PANEL_DOMAIN
 from homeassistant.const import ATTR_CODE, ATTR_ENTITY_ID, SERVICE_ALARM_DISARM
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
-from simulator.clock import ManualClock
-from simulator.hub import Hub
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.alarmhub.const import DOMAIN
+from simulator.clock import ManualClock
+from simulator.hub import Hub
 
 from .common import attribute, settle, state_of
 
@@ -64,7 +63,9 @@ async def test_window_open_refused_then_force_bypass(
     assert data["mode"] == "away"
     assert data["entity_id"] == HOUSE
     assert data["partition_name"] == "House"
-    assert data["config_entry_id"] == hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    assert (
+        data["config_entry_id"] == hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    )
 
     response = await arm(hass, mode="away", options=["force_bypass"])
     assert response == {HOUSE: {"bypassed_zones": ["Living room window"]}}

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from syrupy.assertion import SnapshotAssertion
-
 from homeassistant.components.alarm_control_panel import DOMAIN as PANEL_DOMAIN
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
@@ -19,12 +16,14 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from simulator.clock import ManualClock
-from simulator.hub import Hub
-from simulator.panel import SimZone
+import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.hub import ZoneType
+from simulator.clock import ManualClock
+from simulator.hub import Hub
+from simulator.panel import SimZone
 
 from .common import attribute, settle, state_of
 
@@ -33,7 +32,9 @@ FRONT_DOOR = "switch.demo_home_house_front_door_bypass"
 GOOD_CODE = "4826"
 
 
-async def switch(hass: HomeAssistant, service: str, entity_id: str = FRONT_DOOR) -> None:
+async def switch(
+    hass: HomeAssistant, service: str, entity_id: str = FRONT_DOOR
+) -> None:
     """Turn a bypass switch on or off."""
     await hass.services.async_call(
         SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
