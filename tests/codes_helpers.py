@@ -23,10 +23,10 @@ async def settle(hass: HomeAssistant) -> None:
 
 
 async def wait_for(
-    hass: HomeAssistant, check: Callable[[], bool], timeout: float = 10
+    hass: HomeAssistant, check: Callable[[], bool], seconds: float = 10
 ) -> None:
     """Wait until ``check()`` holds (the hub and HA talk over real sockets)."""
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(seconds):
         while not check():
             await asyncio.sleep(0.01)
     await hass.async_block_till_done()

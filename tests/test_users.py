@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -11,9 +14,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.alarmhub.hub import ArmMode, PartitionState
 from custom_components.alarmhub.hub.codes import check_code
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 
@@ -39,7 +39,9 @@ async def test_entities(
         if entry.domain != "sensor":
             continue
         assert entry == snapshot(name=f"{entry.entity_id}-entry")
-        assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
+        assert hass.states.get(entry.entity_id) == snapshot(
+            name=f"{entry.entity_id}-state"
+        )
 
 
 async def test_add_user_pending_then_active(
@@ -47,7 +49,9 @@ async def test_add_user_pending_then_active(
 ) -> None:
     """A new code is pending for the demo's 180 s, then active, with an event."""
     events = async_capture_events(hass, "alarmhub_code_active")
-    response = await action(hass, "add_user", init_integration.entry_id, name="Kim", code=CODE)
+    response = await action(
+        hass, "add_user", init_integration.entry_id, name="Kim", code=CODE
+    )
     assert response == {
         "status": "done",
         "slot": 4,
@@ -94,7 +98,10 @@ async def test_add_user_random_code(
         ("update_user", {"slot": 2, "random_code": True}),
         ("update_user", {"slot": 2, "name": "Samuel"}),
         ("delete_user", {"slot": 2}),
-        ("add_code_to_locks", {"slot": 1, "code": "4826", "locks": ["lock.front_door_lock"]}),
+        (
+            "add_code_to_locks",
+            {"slot": 1, "code": "4826", "locks": ["lock.front_door_lock"]},
+        ),
         ("remove_code_from_locks", {"slot": 1, "locks": ["lock.front_door_lock"]}),
     ],
 )
@@ -182,10 +189,18 @@ async def test_update_and_delete_user(
     [
         ("update_user", {"slot": 9, "name": "X"}, "unknown_user"),
         ("update_user", {"slot": 1}, "nothing_to_change"),
-        ("update_user", {"slot": 1, "code": CODE, "random_code": True}, "code_and_random_code"),
+        (
+            "update_user",
+            {"slot": 1, "code": CODE, "random_code": True},
+            "code_and_random_code",
+        ),
         ("delete_user", {"slot": 9}, "unknown_user"),
         ("add_user", {"name": "Kim", "locks": ["lock.nowhere"]}, "unknown_lock"),
-        ("add_code_to_locks", {"slot": 1, "code": "4826", "locks": ["sensor.x"]}, "unknown_lock"),
+        (
+            "add_code_to_locks",
+            {"slot": 1, "code": "4826", "locks": ["sensor.x"]},
+            "unknown_lock",
+        ),
     ],
 )
 async def test_bad_requests_change_nothing(
