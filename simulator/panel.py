@@ -398,6 +398,30 @@ class Panel:
         )
         self._publish(partition)
 
+    def add_partition(self, partition: SimPartition) -> None:
+        """Create a partition (the installer split off an area)."""
+        if partition.id in self.partitions:
+            raise Rejection(ErrorCode.BAD_REQUEST, "partition exists")
+        self.partitions[partition.id] = partition
+        self._publish(partition)
+
+    def set_zone_trouble(
+        self,
+        zone_id: object,
+        *,
+        low_battery: bool | None = None,
+        tamper: bool | None = None,
+    ) -> None:
+        """Report a sensor's battery low (or replaced), or its cover opened."""
+        zone = self.zone(zone_id)
+        before = (zone.low_battery, zone.tamper)
+        if low_battery is not None:
+            zone.low_battery = low_battery
+        if tamper is not None:
+            zone.tamper = tamper
+        if (zone.low_battery, zone.tamper) != before:
+            self._emit("zone", zone.view())
+
     def add_zone(self, zone: SimZone) -> None:
         """Enrol a new sensor (the installer added a zone)."""
         if zone.id in self.zones:

@@ -353,8 +353,14 @@ class SimulatorServer:
 
     async def _admin_zone(self, request: web.Request) -> web.Response:
         body = await request.json()
+        zone = request.match_info["zone"]
         try:
-            self.hub.panel.set_zone(request.match_info["zone"], bool(body["open"]))
+            if "open" in body:
+                self.hub.panel.set_zone(zone, bool(body["open"]))
+            troubles = {
+                k: bool(body[k]) for k in ("low_battery", "tamper") if k in body
+            }
+            self.hub.panel.set_zone_trouble(zone, **troubles)
         except Rejection as err:
             return web.json_response({"error": err.reason}, status=404)
         return web.json_response({"ok": True})

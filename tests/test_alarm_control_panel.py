@@ -22,6 +22,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from simulator.clock import ManualClock
 from simulator.hub import Hub
+from simulator.panel import SimPartition
 
 HOUSE = "alarm_control_panel.demo_home_house"
 GOOD_CODE = "4826"  # Alex, in the demo site
@@ -211,3 +212,22 @@ async def test_zone_push_is_immediate(hass: HomeAssistant, hub: Hub) -> None:
     attributes = hass.states.get(HOUSE).attributes
     assert attributes["open_zones"] == ["Kitchen window"]
     assert attributes["ready"] is False
+
+
+async def test_partition_added_at_the_hub(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub
+) -> None:
+    """A partition the installer adds gets its panel (and device) at once."""
+    hub.panel.add_partition(
+        SimPartition(
+            id="3",
+            name="Workshop",
+            exit_delay=30,
+            entry_delay=15,
+            options=frozenset(),
+        )
+    )
+    await settle(hass)
+    workshop = hass.states.get("alarm_control_panel.demo_home_workshop")
+    assert workshop is not None
+    assert workshop.state == "disarmed"

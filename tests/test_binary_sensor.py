@@ -40,7 +40,9 @@ async def test_zone_entities(
         )
         if e.domain == Platform.BINARY_SENSOR
     ]
-    assert len(entries) == 10
+    # Per zone: the zone, its battery and its tamper sensor (disabled).
+    assert len(entries) == 30
+    assert sum(e.disabled_by is not None for e in entries) == 10
     for entry in sorted(entries, key=lambda e: e.entity_id):
         assert entry == snapshot(name=f"{entry.entity_id}-entry")
         assert hass.states.get(entry.entity_id) == snapshot(
@@ -139,3 +141,36 @@ async def test_no_state_write_when_nothing_changed(
         "alarm_control_panel.demo_home_house",
         "binary_sensor.demo_home_house_living_room_window",
     ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_zone_troubles(
+    hass: HomeAssistant, hub: Hub, entity_registry: er.EntityRegistry
+) -> None:
+    """Low battery and tamper show on diagnostic sensors; tamper starts disabled."""
+    battery = "binary_sensor.demo_home_house_kitchen_window_battery"
+    tamper = "binary_sensor.demo_home_house_kitchen_window_tamper"
+    assert hass.states.get(battery).state == "off"
+    assert hass.states.get(tamper) is None  # disabled by default
+    registered = entity_registry.async_get(tamper)
+    assert registered is not None
+    assert registered.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert registered.entity_category == "diagnostic"
+    hub.panel.set_zone_trouble("4", low_battery=True)
+    await settle(hass)
+    assert hass.states.get(battery).state == "on"
+    assert hass.states.get(battery).attributes["device_class"] == "battery"
+    hub.panel.set_zone_trouble("4", low_battery=False)
+    await settle(hass)
+    assert hass.states.get(battery).state == "off"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
+async def test_zone_tamper(hass: HomeAssistant, hub: Hub) -> None:
+    """An opened sensor cover turns the (enabled) tamper sensor on."""
+    tamper = "binary_sensor.demo_home_house_front_door_tamper"
+    assert hass.states.get(tamper).state == "off"
+    hub.panel.set_zone_trouble("1", tamper=True)
+    await settle(hass)
+    assert hass.states.get(tamper).state == "on"
+    assert hass.states.get(FRONT_DOOR).state == "off"  # the door did not open

@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import ARM_OPTIONS_KEY, DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, partition_device_info
+from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .helpers import call_hub
 from .hub import ArmMode, ArmOption, Partition, PartitionState
 
@@ -38,11 +38,13 @@ async def async_setup_entry(
     entry: AlarmHubConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a panel for every partition."""
+    """Add a panel for every partition, now and whenever the hub adds one."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        AlarmHubPanel(coordinator, partition_id)
-        for partition_id in coordinator.data.partitions
+    async_add_hub_entities(
+        entry,
+        async_add_entities,
+        lambda state: state.partitions,
+        lambda partition_id: [AlarmHubPanel(coordinator, partition_id)],
     )
 
 

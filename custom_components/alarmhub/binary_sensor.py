@@ -1,16 +1,30 @@
-"""Binary sensors: one per zone, with the device class of its sensor."""
+"""Binary sensors of each zone: open/motion, and its sensor's troubles.
+
+* the zone itself (device class of its sensor: door, window, motion, smoke...),
+  named after the zone;
+* ``<zone> battery`` (diagnostic): on when the sensor reports a low battery;
+* ``<zone> tamper`` (diagnostic, disabled by default): on while the sensor's
+  cover is open. The panel itself raises tamper as a trouble condition, so
+  most homes need no entity for it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import override
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, partition_device_info
+from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .hub import Zone, ZoneType
 
 PARALLEL_UPDATES = 0
@@ -27,35 +41,61 @@ DEVICE_CLASSES = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class ZoneTroubleDescription(BinarySensorEntityDescription):
+    """A trouble condition a zone's sensor reports."""
+
+    value_fn: Callable[[Zone], bool]
+
+
+ZONE_TROUBLES: tuple[ZoneTroubleDescription, ...] = (
+    ZoneTroubleDescription(
+        key="low_battery",
+        translation_key="zone_battery",
+        device_class=BinarySensorDeviceClass.BATTERY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda zone: zone.low_battery,
+    ),
+    ZoneTroubleDescription(
+        key="tamper",
+        translation_key="zone_tamper",
+        device_class=BinarySensorDeviceClass.TAMPER,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda zone: zone.tamper,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: AlarmHubConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a sensor for every zone, now and whenever the hub adds one."""
+    """Add a zone's sensors for every zone, now and whenever the hub adds one."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
 
-    @callback
-    def add_new_zones() -> None:
-        new = [zone_id for zone_id in coordinator.data.zones if zone_id not in known]
-        known.update(new)
-        async_add_entities(AlarmHubZoneSensor(coordinator, zone_id) for zone_id in new)
+    def create(zone_id: str) -> list[AlarmHubEntity]:
+        return [
+            AlarmHubZoneSensor(coordinator, zone_id),
+            *(
+                AlarmHubZoneTroubleSensor(coordinator, zone_id, description)
+                for description in ZONE_TROUBLES
+            ),
+        ]
 
-    add_new_zones()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_zones))
+    async_add_hub_entities(entry, async_add_entities, lambda state: state.zones, create)
 
 
-class AlarmHubZoneSensor(AlarmHubEntity, BinarySensorEntity):
-    """A zone: on when open, faulted or sensing motion."""
+class _ZoneEntity(AlarmHubEntity, BinarySensorEntity):
+    """An entity of one zone, on its partition's device."""
 
-    def __init__(self, coordinator: AlarmHubCoordinator, zone_id: str) -> None:
-        """Show one zone, on its partition's device."""
-        super().__init__(coordinator, f"zone_{zone_id}")
+    def __init__(
+        self, coordinator: AlarmHubCoordinator, zone_id: str, key: str
+    ) -> None:
+        super().__init__(coordinator, key)
         self.zone_id = zone_id
         zone = coordinator.data.zones[zone_id]
-        self._attr_name = zone.name
-        self._attr_device_class = DEVICE_CLASSES[zone.type]
         self._attr_device_info = partition_device_info(coordinator, zone.partition)
 
     @property
@@ -63,12 +103,53 @@ class AlarmHubZoneSensor(AlarmHubEntity, BinarySensorEntity):
         """Return the zone as last reported."""
         return self.coordinator.data.zones.get(self.zone_id)
 
+
+class AlarmHubZoneSensor(_ZoneEntity):
+    """A zone: on when open, faulted or sensing motion."""
+
+    def __init__(self, coordinator: AlarmHubCoordinator, zone_id: str) -> None:
+        """Show one zone, named after it."""
+        super().__init__(coordinator, zone_id, f"zone_{zone_id}")
+        zone = coordinator.data.zones[zone_id]
+        self._attr_name = zone.name
+        self._attr_device_class = DEVICE_CLASSES[zone.type]
+
     @override
-    def _snapshot(self) -> Zone | None:
-        return self.zone
+    def _snapshot(self) -> tuple[bool, str] | None:
+        zone = self.zone
+        return None if zone is None else (zone.open, zone.name)
 
     @property
     @override
     def is_on(self) -> bool | None:
         """Return True when the zone is open."""
         return self.zone.open if self.zone else None
+
+
+class AlarmHubZoneTroubleSensor(_ZoneEntity):
+    """One trouble condition of a zone's sensor."""
+
+    entity_description: ZoneTroubleDescription
+
+    def __init__(
+        self,
+        coordinator: AlarmHubCoordinator,
+        zone_id: str,
+        description: ZoneTroubleDescription,
+    ) -> None:
+        """Show one trouble of one zone."""
+        super().__init__(coordinator, zone_id, f"zone_{zone_id}_{description.key}")
+        self.entity_description = description
+        zone = coordinator.data.zones[zone_id]
+        self._attr_translation_placeholders = {"zone": zone.name}
+
+    @override
+    def _snapshot(self) -> bool | None:
+        zone = self.zone
+        return None if zone is None else self.entity_description.value_fn(zone)
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return True while the trouble lasts."""
+        return self._snapshot()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, override
 
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import ChildDeviceInfo, DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
-from .coordinator import AlarmHubCoordinator
-from .hub import HubInfo
+from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .hub import HubInfo, HubState
 
 
 class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
@@ -63,6 +66,34 @@ class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
         """Remember what the first state write shows."""
         await super().async_added_to_hass()
         self._last_snapshot = (self.available, self._snapshot())
+
+
+@callback
+def async_add_hub_entities(
+    entry: AlarmHubConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    keys: Callable[[HubState], Iterable[str]],
+    create: Callable[[str], Iterable[Entity]],
+) -> None:
+    """Add entities for each hub object now, and whenever the hub adds one.
+
+    ``keys`` lists the objects' ids in the hub's state; ``create`` makes the
+    entities of one. An object the hub removes takes its entities with it
+    (see ``AlarmHubEntity``); if it comes back, it gets them again.
+    """
+    coordinator = entry.runtime_data
+    known: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        current = list(keys(coordinator.data))
+        known.intersection_update(current)
+        new = [key for key in current if key not in known]
+        known.update(new)
+        async_add_entities(entity for key in new for entity in create(key))
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))
 
 
 def hub_device_info(info: HubInfo) -> DeviceInfo:
