@@ -63,7 +63,7 @@ def build() -> dict[str, Any]:
     for z in range(1, ZONES + 1):
         kind = ZONE_MIX[(z - 1) % len(ZONE_MIX)]
         partition = (z - 1) // per_partition + 1
-        name = f"Wing {partition} {kind.replace('_', ' ')} {z}"
+        name = f"{kind.replace('_', ' ').capitalize()} {z}"
         zones.append(
             {"id": str(z), "name": name, "partition": str(partition), "type": kind}
         )
@@ -100,11 +100,9 @@ def build() -> dict[str, Any]:
     ]
     scenes = []
     for s in range(1, SCENES + 1):
-        partition = str((s - 1) % PARTITIONS + 1)
-        mode = ("stay", "away", "night")[s % 3]
-        actions: list[dict[str, Any]] = [
-            {"arm": {"partition": partition, "mode": mode}}
-        ]
+        wing = str((s - 1) % PARTITIONS + 1)
+        arm_mode = ("stay", "away", "night")[s % 3]
+        actions: list[dict[str, Any]] = [{"arm": {"partition": wing, "mode": arm_mode}}]
         actions += [{"lock": str((s + k) % LOCKS + 1)} for k in range(2)]
         scenes.append({"id": str(s), "name": f"Scene {s}", "actions": actions})
     return {
