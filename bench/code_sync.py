@@ -63,7 +63,9 @@ async def measure(quick: bool) -> list[Row]:
                 blocking=True,
                 return_response=True,
             )
-            states = (result or {}).get("locks", {})
+            states = result.get("locks") if isinstance(result, dict) else None
+            if not isinstance(states, dict):
+                raise TypeError(f"unexpected answer: {result!r}")
             failed += sum(1 for state in states.values() if state != "in_sync")
         await hass.async_block_till_done()
         wall = time.perf_counter() - wall_0
