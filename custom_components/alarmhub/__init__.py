@@ -21,6 +21,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
     Platform.ALARM_CONTROL_PANEL,
     Platform.BINARY_SENSOR,
+    Platform.CAMERA,
     Platform.LOCK,
     Platform.SCENE,
     Platform.SENSOR,

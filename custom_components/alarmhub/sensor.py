@@ -30,6 +30,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .cloud import cloud_sensors
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, connected_device_info
 from .hub import CodeStatus, LockSyncState, User
@@ -110,6 +111,7 @@ async def async_setup_entry(
         known.update(new)
         async_add_entities(wanted[key]() for key in new)
 
+    async_add_entities(cloud_sensors(coordinator))
     add_new_sensors()
     entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
 

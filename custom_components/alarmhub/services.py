@@ -40,9 +40,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register every AlarmHub action (once, in ``async_setup``)."""
     # Feature modules import coordinator_for_call from here: import them late.
     from .arming import async_setup_arm_service
+    from .clips import async_setup_clip_services
     from .phone_swap import async_setup_phone_swap_service
     from .users import async_setup_user_services
 
     async_setup_arm_service(hass)
+    async_setup_clip_services(hass)
     async_setup_phone_swap_service(hass)
     async_setup_user_services(hass)

@@ -22,6 +22,10 @@ class AlarmHubTimeoutError(AlarmHubConnectionError):
     """The hub did not answer in time."""
 
 
+class AlarmHubNotSupportedError(AlarmHubError):
+    """The connection cannot do this (e.g. fetch files over a serial line)."""
+
+
 class AlarmHubAuthError(AlarmHubError):
     """The hub refused the token."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 import asyncio
 from collections import deque
+from collections.abc import AsyncIterator
 import contextlib
 import hashlib
 import ssl
@@ -15,10 +16,16 @@ import ssl
 import aiohttp
 import serialx
 
-from .exceptions import AlarmHubConnectionError
+from .exceptions import (
+    AlarmHubConnectionError,
+    AlarmHubNotSupportedError,
+    AlarmHubProtocolError,
+)
 from .protocol import MAX_PAYLOAD, SERIAL_BAUDRATE, FrameDecoder, frame
 
 CONNECT_TIMEOUT = 10.0
+#: A file transfer from the hub that stalls this long has failed.
+HTTP_READ_TIMEOUT = 30.0
 #: A line quiet this long in the middle of a frame has lost the frame's tail.
 FRAME_GAP_TIMEOUT = 0.5
 
@@ -47,6 +54,17 @@ class Transport(ABC):
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
 
+    def http_url(self, path: str) -> str | None:
+        """Return the URL of ``path`` on the hub's HTTP port (None: no HTTP)."""
+        del path
+        return None
+
+    def open_http(
+        self, path: str
+    ) -> contextlib.AbstractAsyncContextManager[aiohttp.ClientResponse]:
+        """GET ``path`` (from the hub's answer) on the hub's HTTP port."""
+        raise AlarmHubNotSupportedError(f"{type(self).__name__} cannot fetch files")
+
 
 def certificate_fingerprint(der: bytes) -> str:
     """Return the SHA-256 fingerprint of a DER certificate as hex pairs."""
@@ -74,6 +92,7 @@ class WebSocketTransport(Transport):
         self._session = session
         scheme = "wss" if fingerprint else "ws"
         self._url = f"{scheme}://{host}:{port}/ws"
+        self._http_base = f"{'https' if fingerprint else 'http'}://{host}:{port}"
         self._ssl: bool | aiohttp.Fingerprint = False
         if fingerprint:
             self._ssl = aiohttp.Fingerprint(bytes.fromhex(fingerprint.replace(":", "")))
@@ -83,6 +102,35 @@ class WebSocketTransport(Transport):
     def description(self) -> str:
         """Return the URL."""
         return self._url
+
+    def http_url(self, path: str) -> str:
+        """Return the URL of ``path`` on the hub's HTTP port."""
+        if not path.startswith("/"):
+            raise AlarmHubProtocolError("the hub sent a path that is not absolute")
+        return f"{self._http_base}{path}"
+
+    @contextlib.asynccontextmanager
+    async def open_http(self, path: str) -> AsyncIterator[aiohttp.ClientResponse]:
+        """GET ``path`` on the hub's HTTP port, with the WebSocket's TLS pin.
+
+        Errors never show the URL: its path may hold a one-time key.
+        """
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=CONNECT_TIMEOUT, sock_read=HTTP_READ_TIMEOUT
+        )
+        try:
+            async with self._session.get(
+                self.http_url(path), ssl=self._ssl, timeout=timeout
+            ) as response:
+                if response.status != 200:
+                    raise AlarmHubConnectionError(
+                        f"the hub answered HTTP {response.status}"
+                    )
+                yield response
+        except aiohttp.ServerFingerprintMismatch as err:
+            raise AlarmHubConnectionError("certificate fingerprint mismatch") from err
+        except (aiohttp.ClientError, TimeoutError, ssl.SSLError, OSError) as err:
+            raise AlarmHubConnectionError("file transfer from the hub failed") from err
 
     async def open(self) -> None:
         """Connect the WebSocket."""

@@ -1,0 +1,99 @@
+"""Exported clips in the media browser: by camera and date, playable."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from homeassistant.components import media_source
+from homeassistant.components.media_player.errors import BrowseError
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from simulator.hub import Hub
+from tests.clip_helpers import BACK_YARD, DRIVEWAY, at, export, media_dir
+
+__all__ = ["media_dir"]  # a fixture
+pytestmark = pytest.mark.usefixtures("small_recordings", "media_dir")
+
+ROOT = "media-source://alarmhub"
+
+
+@pytest.fixture
+async def setup_media_source(hass: HomeAssistant, media_dir: Path) -> None:
+    """Load the media source integration on the test's media directory."""
+    assert await async_setup_component(hass, "media_source", {})
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_browse_by_camera_and_date_and_play(
+    hass: HomeAssistant,
+    hub: Hub,
+    media_dir: Path,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    first = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    second = await export(hass, DRIVEWAY, at(hub, 60), 60)
+    await export(hass, BACK_YARD, at(hub, 0), 30)
+    # A download in progress (its hidden work folder) is not listed.
+    (Path(first["path"]).parent / ".driveway_1_x.part").mkdir()
+
+    root = await media_source.async_browse_media(hass, ROOT)
+    assert root.title == "AlarmHub"
+    assert [(c.title, c.identifier) for c in root.children] == [
+        ("Back yard", "ah1000001/back_yard_2"),
+        ("Driveway", "ah1000001/driveway_1"),
+    ]
+    driveway = await media_source.async_browse_media(
+        hass, f"{ROOT}/ah1000001/driveway_1"
+    )
+    day = dt_util.as_local(at(hub, 0)).strftime("%Y-%m-%d")
+    assert [c.title for c in driveway.children] == [day]
+    clips = await media_source.async_browse_media(
+        hass, driveway.children[0].media_content_id
+    )
+    local = [dt_util.as_local(at(hub, s)).strftime("%H:%M:%S") for s in (0, 60)]
+    assert [(c.title, c.can_play, c.media_content_id) for c in clips.children] == [
+        (f"{local[0]} (30 s)", True, first["media_source_id"]),
+        (f"{local[1]} (1 min)", True, second["media_source_id"]),
+    ]
+
+    played = await media_source.async_resolve_media(
+        hass, second["media_source_id"], None
+    )
+    assert played.mime_type == "video/mp4"
+    assert played.path == Path(second["path"])
+    client = await hass_client()
+    response = await client.get(played.url)
+    assert response.status == 200
+    body = await response.read()
+    assert body == await asyncio.to_thread(Path(second["path"]).read_bytes)
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "../etc",
+        "ah1000001/../..",
+        "ah1000001/driveway_1/2026-09-21/../../x",
+        "AH1000001/driveway_1",
+        "ah1000001/driveway_1/not-a-date",
+    ],
+)
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_no_path_tricks(hass: HomeAssistant, identifier: str) -> None:
+    with pytest.raises(BrowseError):
+        await media_source.async_browse_media(hass, f"{ROOT}/{identifier}")
+    with pytest.raises(media_source.Unresolvable):
+        await media_source.async_resolve_media(hass, f"{ROOT}/{identifier}", None)
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_empty(hass: HomeAssistant) -> None:
+    """With nothing exported the source is just empty."""
+    root = await media_source.async_browse_media(hass, ROOT)
+    assert root.children == []
