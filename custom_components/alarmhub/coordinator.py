@@ -65,9 +65,13 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         self.client = client
         self.info = info
         self.hub_device_id = hub_device_id
-        #: True when events were missed: pushed events are not applied to
-        #: ``data`` (that would mix old and new) until a get_state succeeds.
-        self._stale = False
+        #: True while ``data`` reflects every event seen: only then is the
+        #: next event applied to it. After a gap, a malformed event or a lost
+        #: connection, events wait for a whole new state (applying them to
+        #: the old one would show a mix of old and new that never existed).
+        self._synced = False
+        #: Set by every gap; a get_state that started before it is not enough.
+        self._missed = False
         self._resync: asyncio.Task[None] | None = None
         self._unsubscribe = [
             client.subscribe(self._handle_event),
@@ -77,26 +81,27 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     @override
     async def _async_update_data(self) -> HubState:
         """Fetch the whole state in one request."""
-        # Events missed from here on set it again; events that arrive while
-        # get_state runs are in its result (the client applies late ones).
-        self._stale = False
+        # Events that arrive while get_state runs are in its result (the
+        # client applies late ones); a gap meanwhile means it is not enough.
+        self._missed = False
         try:
             state = await self.client.get_state()
         except AlarmHubAuthError as err:
-            self._stale = True
+            self._synced = False
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="authentication_error"
             ) from err
         except AlarmHubConnectionError as err:
-            self._stale = True
+            self._synced = False
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="communication_error"
             ) from err
         except AlarmHubError as err:
-            self._stale = True
+            self._synced = False
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="unknown_error"
             ) from err
+        self._synced = not self._missed
         self._async_remove_stale_devices(state)
         return state
 
@@ -134,15 +139,15 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             return
         if gap:
             LOGGER.debug("Missed hub events before %s; resyncing", event.seq)
-            self._stale = True
-        if self._stale:
+            self._missed, self._synced = True, False
+        if not self._synced:
             self._async_resync()
             return
         try:
             changed = data.apply(event.event, event.data)
         except AlarmHubError as err:
             LOGGER.debug("Malformed %s event (%s); resyncing", event.event, err)
-            self._stale = True
+            self._missed, self._synced = True, False
             self._async_resync()
             return
         if changed:
@@ -159,7 +164,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             )
 
     async def _resync_loop(self) -> None:
-        while self._stale and self.client.connected:
+        while not self._synced and self.client.connected:
             await self.async_refresh()
             if not self.last_update_success:
                 return  # the next event or the poll tries again
@@ -167,7 +172,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     @callback
     def _handle_connection(self, connected: bool) -> None:
         """Mark entities unavailable while the hub is away."""
-        self._stale = True  # whatever happened meanwhile is unknown
+        self._missed, self._synced = True, False  # what happened meanwhile?
         if connected:
             self._async_resync()
         elif self.client.auth_failed:
