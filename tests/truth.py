@@ -79,6 +79,13 @@ VIEWS: list[View] = [
         hub_value=lambda state, zone: "on" if state.zones[zone].open else "off",
         ha_value=lambda state: state.state,
     ),
+    View(
+        keys=lambda state: ((f"lock_{lock}", lock) for lock in state.locks),
+        hub_value=lambda state, lock: (
+            state.locks[lock].state.value if state.locks[lock].online else None
+        ),
+        ha_value=lambda state: state.state,
+    ),
 ]
 
 
