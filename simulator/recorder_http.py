@@ -30,7 +30,7 @@ from .panel import Rejection
 if TYPE_CHECKING:
     from .recorders import Recorders
 
-CHUNK: Final = 256 * 1024
+CHUNK: Final = 64 * 1024
 #: Seconds of live view sent at once when a client connects.
 LIVE_BURST: Final = 6
 

@@ -64,9 +64,13 @@ def recordings_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def small_recordings(site: dict[str, Any], recordings_dir: Path) -> None:
-    """Give the site small, cheap recordings (20 min, 160x96, 5 fps), cached."""
-    site["recordings"] = {
+def small_recordings(recordings_dir: Path) -> dict[str, Any]:
+    """Return a site's ``recordings``: small (20 min, 160x96, 5 fps) and cached.
+
+    Put it in the site from a ``site`` fixture override, so it is there
+    before the hub is built.
+    """
+    return {
         "seconds": 1200,
         "size": "160x96",
         "fps": 5,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.components import camera
 from homeassistant.components.camera.const import CameraEntityFeature
@@ -18,10 +19,15 @@ from simulator.media import read_clock
 from tests.clip_helpers import BACK_YARD, DRIVEWAY, recorders
 from tests.common import settle, state_of
 
-pytestmark = pytest.mark.usefixtures("small_recordings")
-
 #: Attributes of a camera's state that change every run (access tokens).
 VOLATILE = {"access_token", "entity_picture"}
+
+
+@pytest.fixture
+def site(site: dict[str, Any], small_recordings: dict[str, Any]) -> dict[str, Any]:
+    """The demo site, with small recordings."""
+    site["recordings"] = small_recordings
+    return site
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+import math
 from pathlib import Path
+import sys
+import time
 import tracemalloc
 from typing import Any
 
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+import yaml
 
 from custom_components.alarmhub.clips import (
     EVENT_CLIP_DONE,
     EVENT_CLIP_PROGRESS,
     MAX_EXPORTS_PER_RECORDER,
 )
-from custom_components.alarmhub.const import DOMAIN
+from custom_components.alarmhub.const import (
+    CONF_TRANSPORT,
+    DOMAIN,
+    TRANSPORT_NETWORK,
+)
 from simulator import media
 from simulator.hub import Hub
 from simulator.media import VideoPattern, cut_clip, probe_duration, read_clock
@@ -32,9 +45,10 @@ from tests.clip_helpers import (
     recorders,
 )
 from tests.common import settle
+from tests.conftest import TOKEN
 
 __all__ = ["media_dir"]  # a fixture
-pytestmark = pytest.mark.usefixtures("small_recordings", "media_dir")
+pytestmark = pytest.mark.usefixtures("media_dir")
 
 PORCH = "camera.old_recorder_porch"
 GATE = "camera.cloudless_recorder_gate"
@@ -43,8 +57,9 @@ GOP = 1.0
 
 
 @pytest.fixture
-def site(site: dict[str, Any]) -> dict[str, Any]:
+def site(site: dict[str, Any], small_recordings: dict[str, Any]) -> dict[str, Any]:
     """The demo site plus older recorders; the back yard camera is busy (big)."""
+    site["recordings"] = small_recordings
     site["recorders"] += [
         {"id": "old", "name": "Old recorder", "model": "ADC-SVR100", "serial": "S1"},
         {"id": "c126", "name": "Cloudless recorder", "model": "ADC-CSVR126"},
@@ -233,6 +248,30 @@ async def test_uploads_until_the_quota_is_full(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_cloud_sensors(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The cloud store's counters and limits, on the hub device."""
+    entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    entries = sorted(
+        (
+            e
+            for e in er.async_entries_for_config_entry(entity_registry, entry_id)
+            if e.unique_id.startswith("AH1000001_cloud_")
+        ),
+        key=lambda e: e.entity_id,
+    )
+    assert len(entries) == 4
+    for entry in entries:
+        assert entry == snapshot(name=f"{entry.entity_id}-entry")
+        assert hass.states.get(entry.entity_id) == snapshot(
+            name=f"{entry.entity_id}-state"
+        )
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_storage_limit(hass: HomeAssistant, hub: Hub) -> None:
     recorders(hub).cloud.storage_limit = 100_000
     with pytest.raises(ServiceValidationError) as err:
@@ -275,23 +314,83 @@ async def test_too_slow_even_for_the_shortest_piece(
     await settle(hass)
     assert done[-1]["success"] is False
     assert done[-1]["error"] == "clip_timeout"
+    # An upload is never split: the cloud would hold pieces, not the clip.
+    with pytest.raises(HomeAssistantError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 60, "upload")
+    assert err.value.translation_key == "recorder_timeout"
+    assert "Choose a shorter length" in str(err.value)
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.fixture
+async def hub_process(
+    site: dict[str, Any], tmp_path: Path, socket_enabled: None
+) -> AsyncGenerator[tuple[int, datetime]]:
+    """Run the simulator in a process of its own; yield its port and window start.
+
+    A hub is another machine: with it out of this process, tracemalloc sees
+    only Home Assistant's memory.
+    """
+    site_file = tmp_path / "site.yaml"
+    site_file.write_text(yaml.safe_dump(site))
+    end = math.floor(time.time() / 60) * 60
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "simulator",
+        "--http",
+        "127.0.0.1:0",
+        "--site",
+        str(site_file),
+        "--token",
+        TOKEN,
+        cwd=Path(__file__).parent.parent,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            line = (await process.stdout.readline()).decode()
+        port = int(line.rsplit(":", 1)[1].split("/")[0])
+        # If the minute turned meanwhile, the window moved by a minute: a start
+        # a minute into the earlier one is still inside it.
+        yield port, datetime.fromtimestamp(end - 1200 + 60, UTC)
+    finally:
+        process.terminate()
+        await process.wait()
+
+
 async def test_memory_stays_flat_during_a_long_download(
-    hass: HomeAssistant, hub: Hub
+    hass: HomeAssistant, hub_process: tuple[int, datetime]
 ) -> None:
-    """A 15-minute clip much bigger than the bound streams through (not buffered)."""
-    await export(hass, BACK_YARD, at(hub, 0), 30)  # warm up: imports, caches
+    """A 15-minute clip, far bigger than the bound, streams through to disk."""
+    port, start = hub_process
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="AH1000001",
+        data={
+            CONF_TRANSPORT: TRANSPORT_NETWORK,
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_TOKEN: TOKEN,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await export(hass, BACK_YARD, start, 30)  # warm up: imports, caches
     tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
-        result = await export(hass, BACK_YARD, at(hub, 0), 900)
+        result = await export(hass, BACK_YARD, start, 900)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    print(f"clip {result['size']} bytes, traced peak {peak - before} bytes")
     assert result["size"] > 10 * 1024 * 1024
     assert peak - before < 5 * 1024 * 1024
+    assert await probe_duration(Path(result["path"])) == pytest.approx(900, abs=GOP)
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from homeassistant.components import media_source
 from homeassistant.components.media_player.errors import BrowseError
@@ -17,9 +18,16 @@ from simulator.hub import Hub
 from tests.clip_helpers import BACK_YARD, DRIVEWAY, at, export, media_dir
 
 __all__ = ["media_dir"]  # a fixture
-pytestmark = pytest.mark.usefixtures("small_recordings", "media_dir")
+pytestmark = pytest.mark.usefixtures("media_dir")
 
 ROOT = "media-source://alarmhub"
+
+
+@pytest.fixture
+def site(site: dict[str, Any], small_recordings: dict[str, Any]) -> dict[str, Any]:
+    """The demo site, with small recordings."""
+    site["recordings"] = small_recordings
+    return site
 
 
 @pytest.fixture

@@ -26,12 +26,11 @@ from simulator.panel import Rejection
 from simulator.recorders import DOWNLOAD_EXPIRES, Recorders, recorders_of
 from simulator.server import SimulatorServer
 
-pytestmark = pytest.mark.usefixtures("small_recordings")
-
 
 @pytest.fixture
-def site(site: dict[str, Any]) -> dict[str, Any]:
+def site(site: dict[str, Any], small_recordings: dict[str, Any]) -> dict[str, Any]:
     """The demo site, plus an old download-only recorder with one camera."""
+    site["recordings"] = small_recordings
     site["recorders"].append(
         {"id": "old", "name": "Old recorder", "model": "ADC-SVR100", "serial": "S100"}
     )
