@@ -59,6 +59,7 @@ from custom_components.alarmhub.hub.recorders import (
 
 from . import media
 from .clock import Timer
+from .cloud import CloudClip, CloudStore
 from .media import VideoPattern
 from .panel import Rejection
 from .recorder_http import RecorderHttp
@@ -69,7 +70,6 @@ if TYPE_CHECKING:
 
 #: Seconds a one-time download URL stays valid (hub clock).
 DOWNLOAD_EXPIRES: Final = 300
-CLOUD_ID: Final = "account"
 
 _FEATURES: weakref.WeakKeyDictionary[Hub, Recorders] = weakref.WeakKeyDictionary()
 
@@ -116,41 +116,6 @@ class SimCamera:
             "name": self.name,
             "recorder": self.recorder,
             "online": self.online,
-        }
-
-
-@dataclass(slots=True, kw_only=True)
-class CloudClip:
-    """A clip in the cloud store."""
-
-    id: str
-    camera: str
-    start: str
-    length: int
-    size: int
-
-
-@dataclass(slots=True, kw_only=True)
-class CloudStore:
-    """The account's cloud clips, with its upload and storage limits."""
-
-    upload_limit: int = 20
-    storage_limit: int = 100 * 1024 * 1024
-    clips: list[CloudClip] = field(default_factory=list)
-
-    @property
-    def storage_used(self) -> int:
-        """Return the bytes the stored clips take."""
-        return sum(clip.size for clip in self.clips)
-
-    def view(self) -> dict[str, Any]:
-        """Return the wire form."""
-        return {
-            "id": CLOUD_ID,
-            "uploads": len(self.clips),
-            "upload_limit": self.upload_limit,
-            "storage_used": self.storage_used,
-            "storage_limit": self.storage_limit,
         }
 
 
@@ -367,31 +332,16 @@ class Recorders:
         entry[1].cancel()
         return entry[0]
 
-    def _check_quota(self, size: int) -> None:
-        cloud = self.cloud
-        if len(cloud.clips) >= cloud.upload_limit:
-            raise Rejection(
-                ErrorCode.QUOTA_EXCEEDED,
-                "the account's clip upload limit is reached",
-                {"limit": "uploads", **cloud.view()},
-            )
-        if cloud.storage_used + size > cloud.storage_limit:
-            raise Rejection(
-                ErrorCode.QUOTA_EXCEEDED,
-                "the account's clip storage is full",
-                {"limit": "storage", "size": size, **cloud.view()},
-            )
-
     async def clip_upload(self, args: dict[str, Any]) -> dict[str, Any]:
         """Cut a clip and put it in the cloud store, within its limits."""
         camera, start, length = self._check(args, Destination.UPLOAD)
-        self._check_quota(0)
+        self.cloud.check_room(0)
         dest = self._outbox / f"upload-{secrets.token_hex(8)}.mp4"
         try:
             size = await self._cut(camera, start, length, dest)
         finally:
             dest.unlink(missing_ok=True)
-        self._check_quota(size)  # again: another upload may have finished meanwhile
+        self.cloud.check_room(size)  # again: another upload may have finished
         cloud = self.cloud
         clip = CloudClip(
             id=secrets.token_hex(6),

@@ -20,7 +20,7 @@ from .const import LOGGER, MANUFACTURER
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, connected_device_info
 from .hub import AlarmHubError
-from .hub.clips import live_stream_url
+from .hub.clips import can_fetch_files, live_stream_url
 from .hub.models import Camera, Recorder
 
 PARALLEL_UPDATES = 0
@@ -70,7 +70,7 @@ class AlarmHubCamera(AlarmHubEntity, CameraEntity):
             name=recorder.name,
             model=recorder.model,
         )
-        if coordinator.client.transport.http_url("/") is not None:
+        if can_fetch_files(coordinator.client):
             self._attr_supported_features = CameraEntityFeature.STREAM
 
     @override

@@ -54,7 +54,7 @@ from .clip_storage import ClipLocation, media_root
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .hub import AlarmHubError
-from .hub.clips import download_clip, join_clips, upload_clip
+from .hub.clips import can_fetch_files, download_clip, join_clips, upload_clip
 from .hub.models import Camera, Recorder
 from .hub.recorders import ALL_CLIP_LENGTHS, Destination
 
@@ -159,9 +159,8 @@ def resolve_job(hass: HomeAssistant, call: ServiceCall) -> ClipJob:
         destination=Destination(call.data[ATTR_DESTINATION]),
     )
     validate_length(recorder, camera, job.length, job.destination)
-    if (
-        job.destination is Destination.DOWNLOAD
-        and coordinator.client.transport.http_url("/") is None
+    if job.destination is Destination.DOWNLOAD and not can_fetch_files(
+        coordinator.client
     ):
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="download_needs_network"

@@ -125,9 +125,14 @@ def _clip_args(camera: str, start: datetime, length: int) -> dict[str, Any]:
     return {"camera": camera, "start": start.isoformat(), "length": length}
 
 
+def can_fetch_files(client: AlarmHubClient) -> bool:
+    """Return True when the connection reaches the hub's HTTP port."""
+    return client.transport.http_url("/") is not None
+
+
 async def live_stream_url(client: AlarmHubClient, camera: str) -> str | None:
     """Return the URL of a camera's live view, or None without HTTP."""
-    if client.transport.http_url("/") is None:
+    if not can_fetch_files(client):
         return None
     result = await client.request("camera_stream", camera=camera)
     return client.transport.http_url(_get(result, "path", str))
