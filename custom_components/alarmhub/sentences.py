@@ -49,7 +49,6 @@ from .voice import (
 )
 
 if TYPE_CHECKING:
-    from hassil.recognize import RecognizeResult
     from homeassistant.components.conversation import ConversationInput
 
 PANEL: Final = "[alarm|security system|alarm system]"
@@ -171,11 +170,16 @@ class AlarmHubSentences:
             )
 
     async def _async_handle(
-        self, user_input: ConversationInput, result: RecognizeResult
+        self, user_input: ConversationInput, result: Any
     ) -> str | None:
-        """Answer a matched sentence through the AlarmHub intents."""
+        """Answer a matched sentence through the AlarmHub intents.
+
+        ``result`` is hassil's ``RecognizeResult`` (hassil is the conversation
+        integration's requirement, not ours): the template that matched and
+        the ``code`` wildcard are read from it.
+        """
         sentence = result.intent_sentence
-        template = sentence.text if sentence is not None and sentence.text else ""
+        template = str(sentence.text) if sentence is not None and sentence.text else ""
         if (meaning := self.templates.get(template)) is None:
             return None
         slots: dict[str, Any] = {}
