@@ -14,6 +14,7 @@ from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
 from .hub import AlarmHubAuthError, AlarmHubError
 from .pending import async_setup_changes
+from .repairs import async_check_serial_port, async_clear_issues
 from .sentences import async_setup_voice
 from .services import async_setup_services
 
@@ -46,9 +47,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
             translation_domain=DOMAIN, translation_key="authentication_error"
         ) from err
     except AlarmHubError as err:
+        await async_check_serial_port(hass, entry)
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="communication_error"
         ) from err
+    async_clear_issues(hass, entry)
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **hub_device_info(info)
     )
@@ -62,6 +65,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     await async_setup_changes(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> None:
+    """Forget the hub's repair issues with it."""
+    async_clear_issues(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> bool:

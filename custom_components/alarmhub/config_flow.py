@@ -25,7 +25,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import probatio as vol
 
-from .connection import async_create_client
+from .connection import async_create_client, async_try_connect
 from .const import (
     ARM_OPTIONS_KEY,
     CONF_BAUDRATE,
@@ -34,13 +34,10 @@ from .const import (
     DEFAULT_BAUDRATE,
     DEFAULT_PORT,
     DOMAIN,
-    LOGGER,
     TRANSPORT_NETWORK,
     TRANSPORT_SERIAL,
 )
 from .hub import (
-    AlarmHubAuthError,
-    AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
     ArmMode,
@@ -132,19 +129,7 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         self, data: Mapping[str, Any], errors: dict[str, str]
     ) -> HubInfo | None:
         """Connect once with ``data``; fill ``errors`` on failure."""
-        client = async_create_client(self.hass, data)
-        try:
-            return await client.connect()
-        except AlarmHubAuthError:
-            errors["base"] = "invalid_auth"
-        except AlarmHubConnectionError:
-            errors["base"] = "cannot_connect"
-        except AlarmHubError:
-            LOGGER.exception("Unexpected error talking to the hub")
-            errors["base"] = "unknown"
-        finally:
-            await client.close()
-        return None
+        return await async_try_connect(self.hass, data, errors)
 
     @override
     async def async_step_user(

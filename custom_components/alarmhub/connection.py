@@ -13,9 +13,19 @@ from .const import (
     CONF_SERIAL_PORT,
     CONF_TRANSPORT,
     DEFAULT_BAUDRATE,
+    LOGGER,
     TRANSPORT_SERIAL,
 )
-from .hub import AlarmHubClient, SerialTransport, Transport, WebSocketTransport
+from .hub import (
+    AlarmHubAuthError,
+    AlarmHubClient,
+    AlarmHubConnectionError,
+    AlarmHubError,
+    HubInfo,
+    SerialTransport,
+    Transport,
+    WebSocketTransport,
+)
 
 
 def async_create_transport(hass: HomeAssistant, data: Mapping[str, Any]) -> Transport:
@@ -39,3 +49,22 @@ def async_create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> AlarmHu
         token=data.get(CONF_TOKEN),
         client_name="home-assistant",
     )
+
+
+async def async_try_connect(
+    hass: HomeAssistant, data: Mapping[str, Any], errors: dict[str, str]
+) -> HubInfo | None:
+    """Connect once with ``data`` (a flow's check); fill ``errors`` on failure."""
+    client = async_create_client(hass, data)
+    try:
+        return await client.connect()
+    except AlarmHubAuthError:
+        errors["base"] = "invalid_auth"
+    except AlarmHubConnectionError:
+        errors["base"] = "cannot_connect"
+    except AlarmHubError:
+        LOGGER.exception("Unexpected error talking to the hub")
+        errors["base"] = "unknown"
+    finally:
+        await client.close()
+    return None

@@ -77,10 +77,20 @@ def leaves(
 
 
 def lookup(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
-    """Return ``tree[path[0]][path[1]]...``, or None when absent."""
+    """Return ``tree[path[0]][path[1]]...``, or None when absent.
+
+    A ``*`` in the path matches any key (the first that leads to a value).
+    """
     node: Any = tree
-    for key in path:
-        if not isinstance(node, dict) or key not in node:
+    for index, key in enumerate(path):
+        if not isinstance(node, dict):
+            return None
+        if key == "*":
+            for child in node.values():
+                if (found := lookup(child, path[index + 1 :])) is not None:
+                    return found
+            return None
+        if key not in node:
             return None
         node = node[key]
     return node
@@ -129,29 +139,70 @@ def _literal_keys(node: ast.expr | None) -> frozenset[str] | None:
     return None
 
 
-def _str(node: ast.expr | None) -> str | None:
+def _str(node: ast.expr | None, constants: dict[str, str] | None = None) -> str | None:
+    """Return a literal string, or a module constant's."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Name) and constants and node.id in constants:
+        return constants[node.id]
     return None
 
 
-def _flow_kind(node: ast.ClassDef) -> str | None:
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Return the module's ``NAME = "text"`` (and ``NAME: Final = ...``)."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        value = _str(getattr(node, "value", None))
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id.isupper() and value:
+                found[target.id] = value
+    return found
+
+
+def platform_of_description(name: str) -> str | None:
+    """Return the platform of ``<Platform>EntityDescription`` (CamelCase)."""
+    if not (match := re.fullmatch(r"(\w+)EntityDescription", name)):
+        return None
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", match.group(1)).lower()
+    return snake if snake in PLATFORMS else None
+
+
+def _flow_kind(node: ast.ClassDef) -> tuple[str, ...] | None:
+    """Return where a flow class's strings live (``*``: any issue's)."""
     bases = {_name(base) for base in node.bases}
     if any("OptionsFlow" in base for base in bases):
-        return "options"
+        return ("options",)
     if any(base.endswith("ConfigFlow") for base in bases):
-        return "config"
+        return ("config",)
+    if "RepairsFlow" in bases:
+        return ("issues", "*", "fix_flow")
     return None
 
 
 class _Visitor(ast.NodeVisitor):
     """Collect the string uses of one module."""
 
-    def __init__(self, path: Path, scan: Scan) -> None:
+    def __init__(
+        self, path: Path, scan: Scan, constants: dict[str, str], tree: ast.Module
+    ) -> None:
         self.file = path.name
+        self.constants = constants
+        #: Classes of this module and the name of their first base.
+        self.bases = {
+            node.name: _name(node.bases[0])
+            for node in tree.body
+            if isinstance(node, ast.ClassDef) and node.bases
+        }
         self.platform = path.stem if path.stem in PLATFORMS else None
         self.scan = scan
-        self.flow: str | None = None
+        self.flow: tuple[str, ...] | None = None
         self.function = ""
         self.class_placeholders: frozenset[str] | None = None
 
@@ -187,7 +238,7 @@ class _Visitor(ast.NodeVisitor):
     def _visit_assign(self, targets: list[ast.expr], value: ast.expr | None) -> None:
         for target in targets:
             if _name(target) == "_attr_translation_key" and value is not None:
-                if (key := _str(value)) is None:
+                if (key := _str(value, self.constants)) is None:
                     self.scan.dynamic.append((self._where(target), ast.unparse(value)))
                 elif self.platform is None:
                     self.scan.unplaced.append(self._where(target))
@@ -201,9 +252,9 @@ class _Visitor(ast.NodeVisitor):
                 self.flow
                 and isinstance(target, ast.Subscript)
                 and _name(target.value) == "errors"
-                and (key := _str(value)) is not None
+                and (key := _str(value, self.constants)) is not None
             ):
-                self._use(target, (self.flow, "error", key))
+                self._use(target, (*self.flow, "error", key))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self._visit_assign(node.targets, node.value)
@@ -235,7 +286,7 @@ class _Visitor(ast.NodeVisitor):
         self, node: ast.Call, func: str, kw: dict[str, ast.expr]
     ) -> None:
         value = kw["translation_key"]
-        if (key := _str(value)) is None:
+        if (key := _str(value, self.constants)) is None:
             self.scan.dynamic.append((self._where(node), ast.unparse(value)))
             return
         given = _literal_keys(kw.get("translation_placeholders"))
@@ -245,8 +296,11 @@ class _Visitor(ast.NodeVisitor):
             self._use(node, ("exceptions", key, "message"), given)
         elif func in {"async_create_issue", "create_issue"}:
             self._use(node, ("issues", key, "title"), given)
-        elif func.endswith("Description") and self.platform:
-            self._use(node, ("entity", self.platform, key))
+        elif func.endswith("Description") and (
+            platform := platform_of_description(self.bases.get(func, func))
+            or self.platform
+        ):
+            self._use(node, ("entity", platform, key))
         else:
             self.scan.unplaced.append(self._where(node))
 
@@ -254,40 +308,41 @@ class _Visitor(ast.NodeVisitor):
         flow = self.flow
         assert flow is not None
         if func in {"async_show_form", "async_show_menu"} and (
-            step := _str(kw.get("step_id"))
+            step := _str(kw.get("step_id"), self.constants)
         ):
             self._use(
                 node,
-                (flow, "step", step),
+                (*flow, "step", step),
                 _literal_keys(kw.get("description_placeholders")),
             )
             options = kw.get("menu_options")
             if isinstance(options, ast.List):
                 for option in options.elts:
                     if isinstance(option, ast.Constant):
-                        menu = (flow, "step", step, "menu_options", str(option.value))
+                        menu = (*flow, "step", step, "menu_options", str(option.value))
                         self._use(node, menu)
-        reason = _str(kw.get("reason"))
+        reason = _str(kw.get("reason"), self.constants)
         if func in {"async_abort", "_abort_if_unique_id_mismatch"} and reason:
-            self._use(node, (flow, "abort", reason))
+            self._use(node, (*flow, "abort", reason))
         elif func == "_abort_if_unique_id_configured":
-            self._use(node, (flow, "abort", "already_configured"))
+            self._use(node, (*flow, "abort", "already_configured"))
         elif func == "async_set_unique_id":
             progress = kw.get("raise_on_progress")
             if not (isinstance(progress, ast.Constant) and progress.value is False):
-                self._use(node, (flow, "abort", "already_in_progress"))
+                self._use(node, (*flow, "abort", "already_in_progress"))
         elif func == "async_update_reload_and_abort":
             if reason is None:
                 source = "reauth" if "reauth" in self.function else "reconfigure"
                 reason = f"{source}_successful"
-            self._use(node, (flow, "abort", reason))
+            self._use(node, (*flow, "abort", reason))
 
 
 def scan() -> Scan:
     """Scan every HA module of the integration."""
     result = Scan()
     for path in glue_modules():
-        _Visitor(path, result).visit(ast.parse(path.read_text(), filename=str(path)))
+        tree = ast.parse(path.read_text(), filename=str(path))
+        _Visitor(path, result, _constants(tree), tree).visit(tree)
     return result
 
 

@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_RECONFIGURE, SOURCE_USER
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import config_validation as cv
@@ -33,10 +32,12 @@ from custom_components.alarmhub.hub import AlarmHubRejectedError
 from .source import (
     COMPONENT,
     KeyUse,
+    glue_modules,
     leaves,
     load_json,
     lookup,
     placeholders,
+    platform_of_description,
     scan,
     strings,
 )
@@ -53,10 +54,19 @@ def _rejection_keys() -> list[KeyUse]:
     ]
 
 
+def _offline_keys() -> list[KeyUse]:
+    given = frozenset({"camera", "recorder"})
+    return [
+        KeyUse("clip_errors.py", ("exceptions", key, "message"), given)
+        for key in ("recorder_offline", "camera_offline")
+    ]
+
+
 #: Translation keys the code computes, and how to list them. A new dynamic
 #: key makes test_no_unknown_dynamic_keys fail until it is listed here.
 DYNAMIC_KEYS: dict[tuple[str, str], Callable[[], list[KeyUse]]] = {
     ("helpers.py", "err.code"): _rejection_keys,
+    ("clip_errors.py", "key"): _offline_keys,
 }
 
 
@@ -125,25 +135,29 @@ def _descriptions(module: Any) -> list[EntityDescription]:
     return found
 
 
-@pytest.mark.parametrize(
-    "platform", [p.value for p in Platform if (COMPONENT / f"{p.value}.py").is_file()]
-)
-def test_entity_descriptions_are_translated(platform: str) -> None:
+@pytest.mark.parametrize("module", [p.stem for p in glue_modules()])
+def test_entity_descriptions_are_translated(module: str) -> None:
     """entity-translations: descriptions' names and enum states exist."""
-    module = importlib.import_module(f"custom_components.alarmhub.{platform}")
-    for description in _descriptions(module):
+    loaded = importlib.import_module(f"custom_components.alarmhub.{module}")
+    for description in _descriptions(loaded):
         if description.translation_key is None:
-            assert description.name is not None or description.key, description
             continue
-        entry = lookup(strings(), ("entity", platform, description.translation_key))
-        assert isinstance(entry, dict), (
-            f"entity.{platform}.{description.translation_key}"
+        platform = next(
+            filter(
+                None,
+                map(
+                    platform_of_description,
+                    (c.__name__ for c in type(description).__mro__),
+                ),
+            ),
+            None,
         )
-        options = getattr(description, "options", None) or []
-        for option in options:
-            assert lookup(entry, ("state", option)), (
-                f"{description.key}: state {option}"
-            )
+        assert platform, f"{module}: cannot tell the platform of {description.key}"
+        key = description.translation_key
+        entry = lookup(strings(), ("entity", platform, key))
+        assert isinstance(entry, dict), f"entity.{platform}.{key}"
+        for option in getattr(description, "options", None) or []:
+            assert lookup(entry, ("state", option)), f"{key}: state {option}"
 
 
 def test_icons_match_strings() -> None:
