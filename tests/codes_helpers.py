@@ -23,7 +23,7 @@ async def settle(hass: HomeAssistant) -> None:
 
 
 async def wait_for(
-    hass: HomeAssistant, check: Callable[[], bool], seconds: float = 10
+    hass: HomeAssistant, check: Callable[[], bool], seconds: float = 30
 ) -> None:
     """Wait until ``check()`` holds (the hub and HA talk over real sockets)."""
     async with asyncio.timeout(seconds):

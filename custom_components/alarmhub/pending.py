@@ -158,6 +158,7 @@ class ChangeQueue:
         self._in_flight: str | None = None
         self._tsn = secrets.randbelow(256)
         self._unsubscribe: CALLBACK_TYPE | None = None
+        self._waiting_slots: set[int] = set()
 
     # ----- life cycle --------------------------------------------------
 
@@ -168,6 +169,7 @@ class ChangeQueue:
         self.failures = {int(k): str(v) for k, v in data.get("failures", {}).items()}
         if self.changes:
             LOGGER.debug("Replaying %s unconfirmed changes", len(self.changes))
+        self._recount()
 
     def start(self) -> None:
         """Start sending (and replaying) changes."""
@@ -208,7 +210,20 @@ class ChangeQueue:
     @property
     def waiting_slots(self) -> set[int]:
         """Return the slots with a user change not yet on the hub."""
-        return {c.slot for c in self.changes if c.kind in USER_KINDS and c.slot}
+        return self._waiting_slots
+
+    def _recount(self) -> bool:
+        """Recount the slots with waiting changes; return True if they moved."""
+        before = self._waiting_slots
+        self._waiting_slots = {
+            c.slot for c in self.changes if c.kind in USER_KINDS and c.slot
+        }
+        return self._waiting_slots != before
+
+    def _changed(self, *, failures: bool = False) -> None:
+        """Let the entities look, when what they show from here moved."""
+        if self._recount() or failures:
+            self._on_change()
 
     async def submit(self, changes: list[Change]) -> list[asyncio.Future[Outcome]]:
         """Persist ``changes``, queue them, and return a future for each."""
@@ -219,7 +234,7 @@ class ChangeQueue:
             self.changes.append(change)
             futures.append(self._waiters.setdefault(change.id, loop.create_future()))
         await self._store.async_save(self._data())
-        self._on_change()
+        self._changed()
         self._wake.set()
         return futures
 
@@ -315,12 +330,13 @@ class ChangeQueue:
         index = self.changes.index(change)
         self.changes.remove(change)
         followups: list[asyncio.Future[Outcome]] = []
+        cleared = False
         if change.kind in USER_KINDS:
             user = result.get("user")
             if isinstance(user, dict) and isinstance(user.get("slot"), int):
                 change.slot = user["slot"]
             if change.slot is not None:
-                self.failures.pop(change.slot, None)
+                cleared = self.failures.pop(change.slot, None) is not None
         if change.then_locks and change.code is not None and change.slot is not None:
             loop = asyncio.get_running_loop()
             for offset, lock in enumerate(change.then_locks):
@@ -336,7 +352,7 @@ class ChangeQueue:
             self._save_later()
         outcome = Outcome(status=Status.DONE, result=result, followups=followups)
         self._settle(change, outcome)
-        self._on_change()
+        self._changed(failures=cleared)
 
     def _reject(self, change: Change, err: AlarmHubError) -> None:
         """Drop a change the hub refused; report it."""
@@ -358,7 +374,7 @@ class ChangeQueue:
                     "error": code,
                 },
             )
-        self._on_change()
+        self._changed(failures=True)
 
     def _retry_later(self, change: Change, err: AlarmHubRejectedError) -> None:
         """Try a lock that did not answer again, later and later."""

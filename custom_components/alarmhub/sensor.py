@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -95,21 +94,26 @@ async def async_setup_entry(
     @callback
     def add_new_sensors() -> None:
         state = coordinator.data
-        wanted: dict[tuple[str, ...], Callable[[], SensorEntity]] = {}
+        wanted: set[tuple[str, ...]] = set()
+        new: list[SensorEntity] = []
         for user in state.users.values():
             for description in USER_SENSORS:
-                wanted[(user.id, description.key)] = partial(
-                    AlarmHubUserSensor, coordinator, queue, user.slot, description
-                )
-            for lock_id in user.locks:
-                if lock_id in state.locks:
-                    wanted[(user.id, "lock", lock_id)] = partial(
-                        AlarmHubCodeSyncSensor, coordinator, user.slot, lock_id
+                key: tuple[str, ...] = (user.id, description.key)
+                if key not in known:
+                    new.append(
+                        AlarmHubUserSensor(coordinator, queue, user.slot, description)
                     )
-        known.intersection_update(wanted)  # gone ones may come back later
-        new = [key for key in wanted if key not in known]
-        known.update(new)
-        async_add_entities(wanted[key]() for key in new)
+                wanted.add(key)
+            for lock_id in user.locks:
+                if lock_id not in state.locks:
+                    continue
+                if (key := (user.id, "lock", lock_id)) not in known:
+                    new.append(AlarmHubCodeSyncSensor(coordinator, user.slot, lock_id))
+                wanted.add(key)
+        known.clear()  # gone ones may come back later
+        known.update(wanted)
+        if new:
+            async_add_entities(new)
 
     async_add_entities(cloud_sensors(coordinator))
     add_new_sensors()
@@ -129,7 +133,9 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
         description: UserSensorDescription,
     ) -> None:
         """Show ``description`` for the user in ``slot``."""
-        super().__init__(coordinator, f"user_{slot}_{description.key}")
+        super().__init__(
+            coordinator, f"user_{slot}_{description.key}", topic=("user", str(slot))
+        )
         self.entity_description = description
         self.slot = slot
         self.queue = queue
@@ -159,7 +165,9 @@ class AlarmHubCodeSyncSensor(AlarmHubEntity, SensorEntity):
         self, coordinator: AlarmHubCoordinator, slot: int, lock_id: str
     ) -> None:
         """Show the user's code on one lock, on the lock's device."""
-        super().__init__(coordinator, f"user_{slot}_lock_{lock_id}_code")
+        super().__init__(
+            coordinator, f"user_{slot}_lock_{lock_id}_code", topic=("user", str(slot))
+        )
         self.slot = slot
         self.lock_id = lock_id
         data = coordinator.data
