@@ -20,7 +20,9 @@ that means for each user's sync state, is ``users.py``'s job.
 
 Test hooks: :meth:`SimLock.set_responsive` (a lock that stops answering, so
 commands time out), :attr:`SimLock.jam_next` and :meth:`SimLock.keypad`
-(someone types a PIN at the door).
+(someone types a PIN at the door). The first two are also on the admin HTTP
+surface: ``POST /admin/locks/{lock}`` with ``{"responsive": false}`` and/or
+``{"jam": true}``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from dataclasses import dataclass, field
 import hmac
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
+
+from aiohttp import web
 
 from custom_components.alarmhub.hub.models import LockState
 from custom_components.alarmhub.hub.protocol import ErrorCode
@@ -207,6 +211,18 @@ class DoorLocks:
         lock.move(LockState.LOCKED)
         return {"state": lock.state.value}
 
+    async def admin(self, request: web.Request) -> web.Response:
+        """Make a lock stop answering (or answer again), or jam next time."""
+        lock = self.locks.get(request.match_info["lock"])
+        if lock is None:
+            return web.json_response({"error": "no such lock"}, status=404)
+        body = await request.json()
+        if "responsive" in body:
+            lock.set_responsive(bool(body["responsive"]))
+        if "jam" in body:
+            lock.jam_next = bool(body["jam"])
+        return web.json_response(lock.view())
+
     async def cmd_unlock(self, args: dict[str, Any]) -> dict[str, Any]:
         """Unlock a door."""
         lock = self.lock(args.get("lock"))
@@ -228,4 +244,5 @@ def install(hub: Hub) -> DoorLocks:
     _INSTALLED[hub] = locks
     hub.commands.update(lock=locks.cmd_lock, unlock=locks.cmd_unlock)
     hub.state_sources.append(locks.state)
+    hub.http_routes.append(web.post("/admin/locks/{lock}", locks.admin))
     return locks

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aiohttp import ClientSession
 import pytest
 
 from custom_components.alarmhub.hub import ArmMode, HubState, zcl
@@ -13,6 +14,7 @@ from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.locks import door_locks
 from simulator.panel import Rejection
+from simulator.server import SimulatorServer
 
 CODE = "583920"
 
@@ -292,3 +294,20 @@ async def test_lock_states(
     assert lock.state.value == "locked"
     assert (await call(hub, "unlock", lock="1")) == {"state": "unlocked"}
     assert (await refused(hub, "lock", lock="7")).code is ErrorCode.NOT_FOUND
+
+
+async def test_admin_lock_hooks(hub: Hub, socket_enabled: None) -> None:
+    """The admin surface makes a lock stop answering, or jam."""
+    server = SimulatorServer(hub)
+    await server.start()
+    try:
+        async with ClientSession() as session:
+            url = f"{server.url}/admin/locks/1"
+            async with session.post(url, json={"responsive": False, "jam": True}) as r:
+                assert (await r.json())["online"] is False
+            async with session.post(f"{server.url}/admin/locks/9", json={}) as r:
+                assert r.status == 404
+    finally:
+        await server.stop()
+    lock = door_locks(hub).locks["1"]
+    assert (lock.responsive, lock.jam_next) == (False, True)
