@@ -249,6 +249,7 @@ class SimulatorServer:
             async for msg in ws:
                 if msg.type is WSMsgType.TEXT or msg.type is WSMsgType.BINARY:
                     session.receive(msg.data)
+                await asyncio.sleep(0)  # a burst must not hold the loop (HA's too)
         finally:
             closer.cancel()
             self._sessions.discard(session)

@@ -43,6 +43,9 @@ class View:
     hub_value: Callable[[HubState, str], Any]
     #: What it shows, from its HA state.
     ha_value: Callable[[State], Any]
+    #: False when HA adds a state of its own in between (a code change it
+    #: has not sent yet shows as pending): then only the end is compared.
+    in_history: bool = True
 
 
 def _panel(state: HubState, partition_id: str) -> Any:
@@ -86,6 +89,12 @@ VIEWS: list[View] = [
         ),
         ha_value=lambda state: state.state,
     ),
+    View(
+        keys=lambda state: ((f"user_{u}_code_status", u) for u in state.users),
+        hub_value=lambda state, user: state.users[user].status.value,
+        ha_value=lambda state: state.state,
+        in_history=False,
+    ),
 ]
 
 
@@ -97,6 +106,9 @@ def _in_order(shown: list[Any], history: list[Any]) -> str | None:
             continue
         later = history[at + 1 :]
         if value not in later:
+            if isinstance(value, dict):  # a whole moment: name what differs
+                value = {k: v for k, v in value.items() if history[at].get(k) != v}
+                return f"{value!r} at moment {at} of {len(history)}"
             return f"{value!r} never follows {history[at]!r} on the hub"
         at += 1 + later.index(value)
     return None
@@ -114,14 +126,18 @@ class Truth:
             for e in er.async_entries_for_config_entry(registry, entry_id)
         }
         state = HubState.from_dict(hub.state())
+        # Entities disabled by default (not in the registry) are not followed.
         self._entities = {
-            by_unique_id[f"{hub.serial}_{key}"]: (view, object_id)
+            entity_id: (view, object_id)
             for view in VIEWS
             for key, object_id in view.keys(state)
+            if (entity_id := by_unique_id.get(f"{hub.serial}_{key}"))
         }
         self.moments: list[Moment] = []
         self.shown_moments: list[Moment] = []
-        self.written: dict[str, list[Any]] = {e: [] for e in self._entities}
+        self.written: dict[str, list[Any]] = {
+            e: [] for e, (view, _) in self._entities.items() if view.in_history
+        }
         self._unlisten: Callable[[], None] | None = None
         self.follow(hub)
         hass.bus.async_listen(EVENT_STATE_CHANGED, self._ha_wrote)
@@ -147,10 +163,11 @@ class Truth:
         self._published.apply(event.event, event.data)
         self._record()
 
-    def _moment(self, state: HubState) -> Moment:
+    def _moment(self, state: HubState, *, everything: bool = False) -> Moment:
         return {
             entity_id: view.hub_value(state, object_id)
             for entity_id, (view, object_id) in self._entities.items()
+            if everything or view.in_history
         }
 
     def _record(self) -> None:
@@ -160,12 +177,14 @@ class Truth:
 
     def expected(self) -> Moment:
         """Return what every entity should show now."""
-        return self._moment(HubState.from_dict(self.hub.state()))
+        return self._moment(HubState.from_dict(self.hub.state()), everything=True)
 
-    def shown(self) -> Moment:
+    def shown(self, *, everything: bool = True) -> Moment:
         """Return what HA shows now (None: unavailable)."""
         result: Moment = {}
         for entity_id, (view, _) in self._entities.items():
+            if not (everything or view.in_history):
+                continue
             state = self.hass.states.get(entity_id)
             available = state is not None and state.state != STATE_UNAVAILABLE
             result[entity_id] = view.ha_value(state) if available else None
@@ -173,13 +192,14 @@ class Truth:
 
     def _ha_updated(self) -> None:
         if self._coordinator.last_update_success:
-            self.shown_moments.append(self.shown())
+            self.shown_moments.append(self.shown(everything=False))
 
     def _ha_wrote(self, event: Event[EventStateChangedData]) -> None:
         entity_id = event.data["entity_id"]
         new = event.data["new_state"]
-        if entity_id in self._entities and new and new.state != STATE_UNAVAILABLE:
-            self.written[entity_id].append(self._entities[entity_id][0].ha_value(new))
+        if entity_id not in self.written or not new or new.state == STATE_UNAVAILABLE:
+            return
+        self.written[entity_id].append(self._entities[entity_id][0].ha_value(new))
 
     @property
     def writes(self) -> int:

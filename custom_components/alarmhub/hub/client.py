@@ -203,6 +203,9 @@ class AlarmHubClient:
                         future.set_result(message)
                 elif isinstance(message, Event):
                     self._dispatch(message)
+                # A burst of buffered messages would otherwise be handled in
+                # one go, holding up every other task on the loop meanwhile.
+                await asyncio.sleep(0)
         except AlarmHubConnectionError:
             _LOGGER.debug("Connection to %s closed", self._transport.description)
         finally:
