@@ -520,3 +520,16 @@ async def test_export_goes_on_when_the_caller_stops_waiting(
     assert await asyncio.to_thread(Path(done[0]["path"]).is_file)
     assert done[0]["entity_id"] == DRIVEWAY
     assert done[0]["camera"] == "Driveway"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_start_without_offset_is_home_assistant_time(
+    hass: HomeAssistant, hub: Hub
+) -> None:
+    """A start as the UI's date-time picker gives it: HA's local time zone."""
+    start = at(hub, 90)
+    naive = dt_util.as_local(start).replace(tzinfo=None)
+    assert naive.isoformat() != start.isoformat()
+    result = await export(hass, DRIVEWAY, naive, 30)
+    assert result["start"] == start.isoformat()
+    assert await read_clock(Path(result["path"])) == start
