@@ -138,11 +138,6 @@ async def live_stream_url(client: AlarmHubClient, camera: str) -> str | None:
     return client.transport.http_url(_get(result, "path", str))
 
 
-async def cloud_status(client: AlarmHubClient) -> CloudStatus:
-    """Return the cloud store's counters and limits."""
-    return CloudStatus.from_dict(await client.request("cloud_status"))
-
-
 async def upload_clip(
     client: AlarmHubClient, camera: str, start: datetime, length: int
 ) -> tuple[UploadedClip, CloudStatus]:
