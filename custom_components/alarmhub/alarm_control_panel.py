@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import ARM_OPTIONS_KEY, DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
-from .helpers import call_hub
+from .helpers import call_hub, checked_code
 from .hub import ArmMode, ArmOption, Partition, PartitionState
 
 PARALLEL_UPDATES = 0
@@ -141,6 +141,8 @@ class AlarmHubPanel(AlarmHubEntity, AlarmControlPanelEntity):
         options: frozenset[ArmOption] = frozenset(),
     ) -> dict[str, Any]:
         """Arm with options; return what the hub bypassed."""
+        if code:
+            checked_code(self.coordinator.info, code)
         return await call_hub(
             self.coordinator.client.arm(
                 self.partition_id, mode, code=code or None, options=options
@@ -169,4 +171,5 @@ class AlarmHubPanel(AlarmHubEntity, AlarmControlPanelEntity):
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="code_required"
             )
+        code = checked_code(self.coordinator.info, code)
         await call_hub(self.coordinator.client.disarm(self.partition_id, code))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+import re
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 
@@ -29,19 +30,43 @@ TO_REDACT = {
 }
 
 
+#: Personal data that can hide in free text (a name the installer typed):
+#: e-mail addresses, international (+...) and North American phone numbers.
+PERSONAL = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\+[1-9][\d\s().-]{5,}\d"
+    r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"
+)
+
+
+def redact_personal(data: Any) -> Any:
+    """Replace e-mail addresses and phone numbers in every string of ``data``."""
+    if isinstance(data, str):
+        return PERSONAL.sub(REDACTED, data)
+    if isinstance(data, dict):
+        return {key: redact_personal(value) for key, value in data.items()}
+    if isinstance(data, set | frozenset):  # sorted: the same every time
+        return sorted((redact_personal(value) for value in data), key=str)
+    if isinstance(data, list | tuple):
+        return [redact_personal(value) for value in data]
+    return data
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: AlarmHubConfigEntry
 ) -> dict[str, Any]:
     """Return diagnostics for a config entry."""
     coordinator = entry.runtime_data
     state = coordinator.data
-    return async_redact_data(
-        {
-            "entry": {"data": dict(entry.data), "options": dict(entry.options)},
-            "hub": asdict(coordinator.info),
-            "connection": coordinator.diagnostics(),
-            "state": asdict(state) if state is not None else None,
-            "changes": changes_for(hass, entry).diagnostics(),
-        },
-        TO_REDACT,
+    return redact_personal(
+        async_redact_data(
+            {
+                "entry": {"data": dict(entry.data), "options": dict(entry.options)},
+                "hub": asdict(coordinator.info),
+                "connection": coordinator.diagnostics(),
+                "state": asdict(state) if state is not None else None,
+                "changes": changes_for(hass, entry).diagnostics(),
+            },
+            TO_REDACT,
+        )
     )

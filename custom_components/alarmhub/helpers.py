@@ -20,6 +20,7 @@ from .hub import (
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
+    HubInfo,
 )
 from .hub.protocol import ErrorCode
 
@@ -64,6 +65,10 @@ def translate_error(err: AlarmHubError) -> HomeAssistantError:
     """Return the translated HA error for a hub error."""
     if isinstance(err, AlarmHubRejectedError):
         placeholders = rejection_placeholders(err)
+        if err.code == ErrorCode.INVALID_CODE:
+            # Every wrong code gets the very same error, whatever the hub's
+            # reason or details say: nothing tells a caller which codes exist.
+            return wrong_code()
         if err.code in USER_ERRORS:
             return ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -86,6 +91,29 @@ def translate_error(err: AlarmHubError) -> HomeAssistantError:
     return HomeAssistantError(
         translation_domain=DOMAIN, translation_key="unknown_error"
     )
+
+
+def wrong_code() -> ServiceValidationError:
+    """Return the error for a wrong code: one error, whatever the code."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=ErrorCode.INVALID_CODE
+    )
+
+
+def checked_code(info: HubInfo, code: str) -> str:
+    """Return ``code`` if it could be a user code, else the wrong-code error.
+
+    A code that cannot exist (not ASCII digits, or a length the hub does not
+    use) is refused here, before it travels: the caller gets exactly what a
+    wrong code gets, and it does not count towards the hub's lockout.
+    """
+    if not (
+        code.isascii()
+        and code.isdigit()
+        and info.min_code_length <= len(code) <= info.max_code_length
+    ):
+        raise wrong_code()
+    return code
 
 
 async def call_hub[T](awaitable: Awaitable[T]) -> T:

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 import contextlib
 import hashlib
+import logging
 import ssl
 
 import aiohttp
@@ -175,6 +176,33 @@ class WebSocketTransport(Transport):
             self._ws = None
 
 
+class _HideBytes(logging.Filter):
+    """Keep serialx's DEBUG lines from showing the bytes of our frames.
+
+    serialx logs every byte it reads and writes at DEBUG, and a disarm
+    request holds the user's code. Which port a line is about cannot be told,
+    so while any AlarmHub serial port is open, bytes in serialx's lines are
+    replaced by their length (for every port: the safe side).
+    """
+
+    open_ports = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if self.open_ports and isinstance(args, tuple):
+            record.args = tuple(
+                f"<{len(a)} bytes>"
+                if isinstance(a, bytes | bytearray | memoryview)
+                else a
+                for a in args
+            )
+        return True
+
+
+_HIDE_BYTES = _HideBytes()
+logging.getLogger("serialx.descriptor_transport").addFilter(_HIDE_BYTES)
+
+
 class SerialTransport(Transport):
     """Protocol payloads in CRC-checked frames on a serial line (8N1)."""
 
@@ -189,6 +217,7 @@ class SerialTransport(Transport):
         self._writer: asyncio.StreamWriter | None = None
         self._decoder = FrameDecoder()
         self._ready: deque[bytes] = deque()
+        self._hiding = False
 
     @property
     def description(self) -> str:
@@ -211,6 +240,9 @@ class SerialTransport(Transport):
                 )
         except (serialx.SerialException, OSError, TimeoutError, ValueError) as err:
             raise AlarmHubConnectionError(f"cannot open {self._url}") from err
+        if not self._hiding:
+            self._hiding = True
+            _HIDE_BYTES.open_ports += 1
 
     async def send(self, payload: bytes) -> None:
         """Frame and write a payload."""
@@ -252,3 +284,6 @@ class SerialTransport(Transport):
                 await self._writer.wait_closed()
             self._writer = None
             self._reader = None
+        if self._hiding:
+            self._hiding = False
+            _HIDE_BYTES.open_ports -= 1
