@@ -93,7 +93,7 @@ class _ZoneEntity(AlarmHubEntity, BinarySensorEntity):
     def __init__(
         self, coordinator: AlarmHubCoordinator, zone_id: str, key: str
     ) -> None:
-        super().__init__(coordinator, key)
+        super().__init__(coordinator, key, topic=("zone", zone_id))
         self.zone_id = zone_id
         zone = coordinator.data.zones[zone_id]
         self._attr_device_info = partition_device_info(coordinator, zone.partition)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Hashable
 from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -21,9 +22,12 @@ from .hub import (
     HubInfo,
     HubState,
 )
+from .hub.models import COLLECTIONS
 from .hub.protocol import Event
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
+type Topic = tuple[str, str]
+"""One hub object, as its event kind and id: ``("zone", "5")``, ``("user", "12")``."""
 
 #: Hub events that are not state, forwarded to the HA bus as ``alarmhub_<name>``.
 BUS_EVENTS = frozenset(
@@ -73,6 +77,11 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         #: Set by every gap; a get_state that started before it is not enough.
         self._missed = False
         self._resync: asyncio.Task[None] | None = None
+        #: Listeners by topic; None holds those that hear every update.
+        self._topics: dict[Hashable, list[CALLBACK_TYPE]] = {}
+        #: What the update being sent out changed (None: anything may have).
+        self.updated_topics: frozenset[Topic] | None = None
+        self._next_topics: frozenset[Topic] | None = None
         self._unsubscribe = [
             client.subscribe(self._handle_event),
             client.on_connection(self._handle_connection),
@@ -143,6 +152,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         if not self._synced:
             self._async_resync()
             return
+        topic = _changed_object(data, event)
         try:
             changed = data.apply(event.event, event.data)
         except AlarmHubError as err:
@@ -151,9 +161,64 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             self._async_resync()
             return
         if changed:
-            self.async_set_updated_data(data)
+            if topic is not None and self.last_update_success:
+                self._next_topics = frozenset({topic})
+            try:
+                self.async_set_updated_data(data)
+            finally:
+                self._next_topics = None
             if event.event.endswith("_removed"):
                 self._async_remove_stale_devices(data)
+
+    @callback
+    @override
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen to updates; with a :data:`Topic` as context, only to its own.
+
+        An entity that shows one hub object passes that object's topic, and
+        an event that changes another object does not call it: a large site
+        has thousands of entities, and syncing codes onto locks sends
+        thousands of events. Listeners without a topic hear every update.
+        """
+        remove = super().async_add_listener(update_callback, context)
+        listeners = self._topics.setdefault(context, [])
+        listeners.append(update_callback)
+
+        @callback
+        def remove_listener() -> None:
+            remove()
+            listeners.remove(update_callback)
+            if not listeners and self._topics.get(context) is listeners:
+                del self._topics[context]
+
+        return remove_listener
+
+    @callback
+    @override
+    def async_update_listeners(self) -> None:
+        """Call every listener, or for one object's change only its own."""
+        topics, self._next_topics = self._next_topics, None
+        if topics is None:
+            super().async_update_listeners()
+            return
+        selected = list(self._topics.get(None, ()))
+        for topic in topics:
+            selected += self._topics.get(topic, ())
+        self.updated_topics = topics
+        try:
+            for update_callback in selected:
+                try:
+                    update_callback()
+                except Exception:
+                    self.logger.exception(
+                        "Unexpected error updating listener %s for %s",
+                        id(update_callback),
+                        self.name,
+                    )
+        finally:
+            self.updated_topics = None
 
     @callback
     def _async_resync(self) -> None:
@@ -195,3 +260,19 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             "connected": self.client.connected,
             "seq": self.data.seq if self.data else None,
         }
+
+
+def _changed_object(state: HubState, event: Event) -> Topic | None:
+    """Return the object an event updates, if it already exists.
+
+    None for events that add or remove an object, or are not about one: those
+    go to every listener (entities come and go, platforms add new ones).
+    """
+    kind = event.event
+    if kind not in COLLECTIONS:
+        return None
+    key = event.data.get("slot" if kind == "user" else "id")
+    if not isinstance(key, str | int) or isinstance(key, bool):
+        return None
+    collection: dict[str, Any] = getattr(state, COLLECTIONS[kind][0])
+    return (kind, str(key)) if str(key) in collection else None

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
-from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator, Topic
 from .hub import HubInfo, HubState
 
 
@@ -23,13 +23,21 @@ class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
     Subclasses say which slice of the hub's state they show through
     :meth:`_snapshot`; the entity writes its state only when that slice (or
     availability) changed, so a refresh that changes nothing writes nothing.
+    An entity that shows one hub object and nothing else passes its ``topic``
+    (``("zone", zone_id)``): events about other objects then skip it.
     """
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: AlarmHubCoordinator, key: str) -> None:
+    def __init__(
+        self,
+        coordinator: AlarmHubCoordinator,
+        key: str,
+        *,
+        topic: Topic | None = None,
+    ) -> None:
         """Attach to the hub device by default."""
-        super().__init__(coordinator)
+        super().__init__(coordinator, context=topic)
         serial = coordinator.info.serial
         self._attr_unique_id = f"{serial}_{key}"
         self._attr_device_info: DeviceInfo | ChildDeviceInfo = hub_device_info(

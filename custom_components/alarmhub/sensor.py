@@ -96,7 +96,14 @@ async def async_setup_entry(
         state = coordinator.data
         wanted: set[tuple[str, ...]] = set()
         new: list[SensorEntity] = []
-        for user in state.users.values():
+        # An event about one user can only add that user's sensors.
+        topics = coordinator.updated_topics
+        users = (
+            state.users.values()
+            if topics is None
+            else [state.users[key] for kind, key in topics if kind == "user"]
+        )
+        for user in users:
             for description in USER_SENSORS:
                 key: tuple[str, ...] = (user.id, description.key)
                 if key not in known:
@@ -110,7 +117,8 @@ async def async_setup_entry(
                 if (key := (user.id, "lock", lock_id)) not in known:
                     new.append(AlarmHubCodeSyncSensor(coordinator, user.slot, lock_id))
                 wanted.add(key)
-        known.clear()  # gone ones may come back later
+        if topics is None:
+            known.clear()  # gone ones may come back later
         known.update(wanted)
         if new:
             async_add_entities(new)

@@ -58,7 +58,7 @@ class AlarmHubBypassSwitch(AlarmHubEntity, SwitchEntity):
 
     def __init__(self, coordinator: AlarmHubCoordinator, zone_id: str) -> None:
         """Control one zone's bypass, on its partition's device."""
-        super().__init__(coordinator, f"zone_{zone_id}_bypass")
+        super().__init__(coordinator, f"zone_{zone_id}_bypass", topic=("zone", zone_id))
         self.zone_id = zone_id
         zone = coordinator.data.zones[zone_id]
         self._attr_translation_placeholders = {"zone": zone.name}
