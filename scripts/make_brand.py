@@ -98,7 +98,7 @@ def logo(height: int, text_color: tuple[int, int, int, int] = TEXT) -> Image.Ima
     text = "AlarmHub"
     box = font.getbbox(text)
     gap = round(size * 0.12)
-    width = size + gap + (box[2] - box[0]) + round(size * 0.06)
+    width = int(size + gap + (box[2] - box[0]) + round(size * 0.06))
     image = Image.new("RGBA", (width, size), (0, 0, 0, 0))
     image.paste(icon(size), (0, 0))
     draw = ImageDraw.Draw(image)
