@@ -89,6 +89,9 @@ class EventDriver:
 
 
 def summary(latencies: list[float]) -> str:
-    """Return ``p50 .. ms, p99 .. ms (n=..)``."""
+    """Return ``p50 .. ms, p99 .. ms, max .. ms (n=..)``."""
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
-    return f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms (n={len(latencies)})"
+    return (
+        f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms (n={len(latencies)})"
+    )

@@ -44,7 +44,7 @@ from .report import Row, mib
 GOAL = 30 * 2**20
 
 
-def _rss() -> int:
+def rss() -> int:
     """Return this process's resident set size in bytes (Linux)."""
     with open("/proc/self/statm", encoding="ascii") as file:
         pages = int(file.read().split()[1])
@@ -63,7 +63,7 @@ async def _one(site: Path, mode: str) -> int:
         entry = add_entry(hass, sim)
         await asyncio.sleep(0.5)
         _settle()
-        before = _rss()
+        before = rss()
         if mode == "tracemalloc":
             tracemalloc.start()
         await setup_entry(hass, entry)
@@ -75,7 +75,7 @@ async def _one(site: Path, mode: str) -> int:
             added, _ = tracemalloc.get_traced_memory()
             tracemalloc.stop()
         else:
-            added = _rss() - before
+            added = rss() - before
         await hass.config_entries.async_unload(entry.entry_id)
         return added
 

@@ -18,6 +18,8 @@ line on stdin with one JSON line on stdout:
     requests served per command and CPU seconds used; reset the counts.
 ``{"op": "call", "cmd": "...", "args": {...}}``
     run a hub command in the simulator itself (no client involved).
+``{"op": "recording", "camera": "1"}``
+    make (or find) the camera's recording; answer its path and window start.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any, override
 
 from custom_components.alarmhub.hub.protocol import Event, encode_frame
 from simulator.hub import Hub, Listener, load_site
+from simulator.recorders import recorders_of
 from simulator.server import SimulatorServer
 
 TOKEN = "bench-token-9d1e"
@@ -115,6 +118,11 @@ async def _run(
         return {}
     if op == "call":
         return await hub.handle(request["cmd"], request.get("args", {}))
+    if op == "recording":
+        recorders = recorders_of(hub)
+        camera = recorders.camera(request["camera"])
+        path = await recorders.store.recording(camera.pattern)
+        return {"path": str(path), "start": recorders.store.start.isoformat()}
     return {"error": f"unknown op {op}"}
 
 
