@@ -56,7 +56,7 @@ async def test_devices(
     device_registry: dr.DeviceRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """The hub is a device; each partition is a part of it."""
+    """The hub is a device; each partition is a part of it; the rest hang off it."""
     devices = dr.async_entries_for_config_entry(
         device_registry, init_integration.entry_id
     )
@@ -65,7 +65,8 @@ async def test_devices(
     )
     assert hub is not None
     assert hub == snapshot(name="hub")
-    assert [d.id for d in devices] == [hub.id]
+    # Every other device (locks, recorders) is reached through the hub.
+    assert all(d.via_device_id == hub.id for d in devices if d.id != hub.id)
     partitions = [
         device_registry.async_get_child_device_by_identifier(
             (DOMAIN, f"AH1000001_partition_{key}"), init_integration.entry_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from ipaddress import ip_address
 
 from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
@@ -26,6 +27,16 @@ from simulator.server import SimulatorServer
 from .conftest import SERIAL, TOKEN
 
 pytestmark = pytest.mark.usefixtures("simulator")
+
+
+@pytest.fixture(autouse=True)
+async def unload_entries(hass: HomeAssistant) -> AsyncGenerator[None]:
+    """Unload what a flow created, so its connection closes with the test."""
+    yield
+    await hass.async_block_till_done()
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
 
 
 def _zeroconf(port: int) -> ZeroconfServiceInfo:

@@ -178,7 +178,11 @@ class AlarmHubClient:
         was_connected, self._connected = self._connected, False
         reader, self._reader = self._reader, None
         if reader is not None and reader is not asyncio.current_task():
+            # Let the reader finish before closing: a WebSocket closed under a
+            # pending receive() keeps its heartbeat timer alive.
             reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(AlarmHubConnectionError("connection lost"))

@@ -171,9 +171,15 @@ class WebSocketTransport(Transport):
 
     async def close(self) -> None:
         """Close the WebSocket."""
-        if self._ws is not None:
-            await self._ws.close()
+        if (ws := self._ws) is not None:
             self._ws = None
+            await ws.close()
+            # aiohttp 3.14 re-arms the heartbeat timer when the hub's close
+            # frame arrives while close() runs (a call_soon after its own
+            # cancel); let that run, then cancel it so nothing outlives us.
+            await asyncio.sleep(0)
+            if (cancel := getattr(ws, "_cancel_heartbeat", None)) is not None:
+                cancel()
 
 
 class _HideBytes(logging.Filter):
