@@ -3,7 +3,7 @@
 ``account_get`` returns the account with every phone number masked to its
 last two digits (the hub never sends a whole number). ``phone_swap`` (args
 ``old_number``, ``new_number``, ``dry_run``) plans or applies the swap with
-:mod:`simulator.account`: a dry run returns ``changes`` (what would change);
+:mod:`simulator.swap`: a dry run returns ``changes`` (what would change);
 a real run returns ``done``, ``not_done`` and ``partial`` and announces an
 ``account`` event. A number that is not E.164 is refused with
 ``invalid_phone``; the same number twice with ``bad_request``.
@@ -19,16 +19,9 @@ import weakref
 
 from custom_components.alarmhub.hub.protocol import ErrorCode
 
-from .account import (
-    Account,
-    ChangeKind,
-    InvalidPhoneNumber,
-    SamePhoneNumber,
-    apply_phone_swap,
-    mask_phone,
-    plan_phone_swap,
-)
+from .account import Account, InvalidPhoneNumber, SamePhoneNumber, mask_phone
 from .panel import Rejection
+from .swap import ChangeKind, apply_phone_swap, plan_phone_swap
 
 if TYPE_CHECKING:
     from .hub import Hub

@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.const import DOMAIN
-from simulator.account import ChangeKind
+from simulator.swap import ChangeKind
 from simulator.hub import Hub
 from simulator.phone_swap import account_of
 

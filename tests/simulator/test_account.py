@@ -11,19 +11,21 @@ import pytest
 
 from simulator.account import (
     Account,
-    Change,
-    ChangeKind,
     Contact,
     GeoDevice,
     InvalidAccount,
     InvalidPhoneNumber,
     NotificationRule,
     SamePhoneNumber,
-    SwapResult,
     TwoFactor,
-    apply_phone_swap,
     mask_phone,
     normalize_e164,
+)
+from simulator.swap import (
+    Change,
+    ChangeKind,
+    SwapResult,
+    apply_phone_swap,
     plan_phone_swap,
 )
 

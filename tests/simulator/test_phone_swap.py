@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from custom_components.alarmhub.hub.protocol import ErrorCode, Event
-from simulator.account import ChangeKind
+from simulator.swap import ChangeKind
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.panel import Rejection

@@ -178,8 +178,7 @@ class AlarmHubClient:
         was_connected, self._connected = self._connected, False
         reader, self._reader = self._reader, None
         if reader is not None and reader is not asyncio.current_task():
-            # Let the reader finish before closing: a WebSocket closed under a
-            # pending receive() keeps its heartbeat timer alive.
+            # Let the reader finish first: nothing reads a closing socket.
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
