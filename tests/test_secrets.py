@@ -80,7 +80,6 @@ def config_entry(
     """Run over both transports; the network entry holds the sentinel token."""
     if request.param == "serial":
         return serial_entry
-    network_entry.add_to_hass  # noqa: B018 - the entry is built by conftest
     data = {**network_entry.data, CONF_TOKEN: TOKEN}
     return MockConfigEntry(
         domain=DOMAIN, title="Demo Home", unique_id=network_entry.unique_id, data=data

@@ -58,7 +58,7 @@ async def async_get_config_entry_diagnostics(
     """Return diagnostics for a config entry."""
     coordinator = entry.runtime_data
     state = coordinator.data
-    return redact_personal(
+    redacted: dict[str, Any] = redact_personal(
         async_redact_data(
             {
                 "entry": {"data": dict(entry.data), "options": dict(entry.options)},
@@ -70,3 +70,4 @@ async def async_get_config_entry_diagnostics(
             TO_REDACT,
         )
     )
+    return redacted

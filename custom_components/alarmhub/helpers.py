@@ -42,22 +42,36 @@ USER_ERRORS = frozenset(
 )
 
 
+#: Longest text taken from a hub's refusal into a message (the hub is not
+#: trusted to keep its details short).
+MAX_PLACEHOLDER = 200
+
+
 def _names(items: object) -> str:
     if not isinstance(items, list):
         return ""
-    names = [str(i.get("name", "?")) if isinstance(i, dict) else str(i) for i in items]
+    names = [
+        str(i.get("name", "?")) if isinstance(i, dict) else i
+        for i in items
+        if isinstance(i, dict | str)
+    ]
     return ", ".join(names)
 
 
 def rejection_placeholders(err: AlarmHubRejectedError) -> dict[str, str]:
     """Return the translation placeholders for a hub's refusal."""
     details: Mapping[str, Any] = err.details
-    return {
+    options = details.get("options")
+    placeholders = {
         "zones": _names(details.get("zones")),
         "partition": str(details.get("partition", "")),
         "retry_after": str(details.get("retry_after", "")),
-        "options": ", ".join(str(o) for o in details.get("options", []) or []),
-        "reason": err.reason[:200],
+        "options": ", ".join(map(str, options)) if isinstance(options, list) else "",
+        "reason": err.reason,
+    }
+    return {
+        key: value if len(value) <= MAX_PLACEHOLDER else value[:MAX_PLACEHOLDER] + "…"
+        for key, value in placeholders.items()
     }
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Self
 
-from .protocol import ProtocolError
+from .protocol import MAX_INT, ProtocolError
 
 
 class PartitionState(StrEnum):
@@ -96,6 +96,8 @@ def _get[T](obj: Mapping[str, Any], key: str, kind: type[T], default: Any = ...)
             raise ProtocolError(f"missing field {key!r}")
         return default  # type: ignore[no-any-return]
     value = obj[key]
+    if type(value) is int and not -MAX_INT < value < MAX_INT:
+        raise ProtocolError(f"field {key!r} is out of range")
     if kind is float and type(value) is int:
         value = float(value)
     if kind is int and type(value) is bool:
@@ -410,7 +412,9 @@ class HubState:
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:
         """Parse a ``get_state`` result."""
-        state = cls(seq=_get(obj, "seq", int))
+        if (seq := _get(obj, "seq", int)) < 0:
+            raise ProtocolError("field 'seq' must not be negative")
+        state = cls(seq=seq)
         for collection, parse in COLLECTIONS.values():
             target: dict[str, Any] = getattr(state, collection)
             for item in _parse_list(obj, collection, parse):

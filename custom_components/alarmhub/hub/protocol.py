@@ -44,6 +44,9 @@ TRAILER: Final = struct.Struct(">HB")
 #: Largest payload accepted on either transport, in bytes.
 MAX_PAYLOAD: Final = 256 * 1024
 SERIAL_BAUDRATE: Final = 115200
+#: Integers on the wire (ids, seq, sizes) stay below this; a bigger one is
+#: hostile (a huge seq would blind the client to gaps from then on).
+MAX_INT: Final = 2**63
 
 
 class ProtocolError(AlarmHubProtocolError):
@@ -126,8 +129,8 @@ type Message = Request | Response | Event
 
 def _int(obj: dict[str, Any], key: str) -> int:
     value = obj.get(key)
-    if type(value) is not int or value < 0:
-        raise ProtocolError(f"field {key!r} must be a non-negative integer")
+    if type(value) is not int or not 0 <= value < MAX_INT:
+        raise ProtocolError(f"field {key!r} must be a non-negative 63-bit integer")
     return value
 
 
