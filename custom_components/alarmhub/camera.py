@@ -13,12 +13,12 @@ from typing import override
 from homeassistant.components import ffmpeg
 from homeassistant.components.camera import Camera as CameraEntity
 from homeassistant.components.camera.const import CameraEntityFeature
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LOGGER, MANUFACTURER
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, connected_device_info
+from .entity import AlarmHubEntity, async_add_hub_entities, connected_device_info
 from .hub import AlarmHubError
 from .hub.clips import can_fetch_files, live_stream_url
 from .hub.models import Camera, Recorder
@@ -33,22 +33,17 @@ async def async_setup_entry(
 ) -> None:
     """Add a camera entity for every camera, now and when the hub adds one."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def add_new_cameras() -> None:
-        data = coordinator.data
-        new = [
-            camera_id
-            for camera_id, camera in data.cameras.items()
-            if camera_id not in known and camera.recorder in data.recorders
-        ]
-        known.intersection_update(data.cameras)
-        known.update(new)
-        async_add_entities(AlarmHubCamera(coordinator, camera_id) for camera_id in new)
-
-    add_new_cameras()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_cameras))
+    async_add_hub_entities(
+        entry,
+        async_add_entities,
+        # A camera shows up once the recorder it hangs off is known.
+        lambda state: [
+            key
+            for key, camera in state.cameras.items()
+            if camera.recorder in state.recorders
+        ],
+        lambda key: [AlarmHubCamera(coordinator, key)],
+    )
 
 
 class AlarmHubCamera(AlarmHubEntity, CameraEntity):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, override
 
 from homeassistant.components.lock import LockEntity
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, connected_device_info
+from .entity import AlarmHubEntity, async_add_hub_entities, connected_device_info
 from .helpers import call_hub
 from .hub import Lock, LockState
 
@@ -24,16 +24,12 @@ async def async_setup_entry(
 ) -> None:
     """Add a lock entity for every lock, now and whenever the hub adds one."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def add_new_locks() -> None:
-        new = [lock_id for lock_id in coordinator.data.locks if lock_id not in known]
-        known.update(new)
-        async_add_entities(AlarmHubLock(coordinator, lock_id) for lock_id in new)
-
-    add_new_locks()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_locks))
+    async_add_hub_entities(
+        entry,
+        async_add_entities,
+        lambda state: state.locks,
+        lambda key: [AlarmHubLock(coordinator, key)],
+    )
 
 
 class AlarmHubLock(AlarmHubEntity, LockEntity):

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any, override
 
 from homeassistant.components.scene import Scene
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity
+from .entity import AlarmHubEntity, async_add_hub_entities
 from .helpers import call_hub
 from .hub.protocol import ErrorCode
 from .hub.results import SceneActionResult
@@ -40,16 +40,12 @@ async def async_setup_entry(
 ) -> None:
     """Add a scene entity for every scene the hub has, now and when added."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def add_new_scenes() -> None:
-        new = [key for key in coordinator.data.scenes if key not in known]
-        known.update(new)
-        async_add_entities(AlarmHubScene(coordinator, key) for key in new)
-
-    add_new_scenes()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_scenes))
+    async_add_hub_entities(
+        entry,
+        async_add_entities,
+        lambda state: state.scenes,
+        lambda key: [AlarmHubScene(coordinator, key)],
+    )
 
 
 def describe_failure(result: SceneActionResult) -> str:

@@ -13,11 +13,11 @@ from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, partition_device_info
+from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .helpers import call_hub
 from .hub import ZoneType
 
@@ -34,20 +34,14 @@ async def async_setup_entry(
 ) -> None:
     """Add a bypass switch for every bypassable zone, now and when added."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def add_new_zones() -> None:
-        new = [
-            zone.id
-            for zone in coordinator.data.zones.values()
-            if zone.id not in known and zone.type not in ALWAYS_ARMED
-        ]
-        known.update(new)
-        async_add_entities(AlarmHubBypassSwitch(coordinator, key) for key in new)
-
-    add_new_zones()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_zones))
+    async_add_hub_entities(
+        entry,
+        async_add_entities,
+        lambda state: [
+            z.id for z in state.zones.values() if z.type not in ALWAYS_ARMED
+        ],
+        lambda key: [AlarmHubBypassSwitch(coordinator, key)],
+    )
 
 
 class AlarmHubBypassSwitch(AlarmHubEntity, SwitchEntity):
