@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -143,6 +144,26 @@ async def test_no_issue_when_the_port_is_there(
     await setup(hass, entry)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert issue_registry.async_get_issue(DOMAIN, issue_id(entry)) is None
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_no_issue_for_a_network_hub(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """An unreachable network hub is retried; there is no port to choose."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        data={
+            CONF_TRANSPORT: "network",
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: 9,
+            CONF_TOKEN: TOKEN,
+        },
+    )
+    await setup(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert not issue_registry.issues
 
 
 async def test_issue_goes_with_the_entry(

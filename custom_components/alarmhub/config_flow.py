@@ -34,6 +34,7 @@ from .const import (
     DEFAULT_BAUDRATE,
     DEFAULT_PORT,
     DOMAIN,
+    LOGGER,
     TRANSPORT_NETWORK,
     TRANSPORT_SERIAL,
 )
@@ -208,9 +209,10 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 token = await client.pair()
             except AlarmHubRejectedError as err:
-                if err.code != ErrorCode.PAIRING_CLOSED:
-                    raise
-                return await self.async_step_zeroconf_token()
+                if err.code == ErrorCode.PAIRING_CLOSED:
+                    return await self.async_step_zeroconf_token()
+                LOGGER.warning("The hub refused to pair: %s", err.reason)
+                errors["base"] = "unknown"
             except AlarmHubError:
                 errors["base"] = "cannot_connect"
             else:
