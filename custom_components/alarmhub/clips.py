@@ -54,7 +54,13 @@ from .clip_storage import ClipLocation, media_root
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .hub import AlarmHubError
-from .hub.clips import can_fetch_files, download_clip, join_clips, upload_clip
+from .hub.clips import (
+    can_fetch_files,
+    download_clip,
+    is_faststart,
+    join_clips,
+    upload_clip,
+)
 from .hub.models import Camera, Recorder
 from .hub.recorders import ALL_CLIP_LENGTHS, Destination
 
@@ -275,7 +281,14 @@ class ClipExporter:
                 on_progress=progress,
             )
             joined = workdir / "clip.mp4"
-            await join_clips(get_ffmpeg_manager(hass).binary, parts, joined)
+            if len(parts) == 1 and await hass.async_add_executor_job(
+                is_faststart, parts[0]
+            ):
+                # The hub's clip is whole and indexed up front: keep it as is
+                # (joining would only copy it, a second pass over the file).
+                joined = parts[0]
+            else:
+                await join_clips(get_ffmpeg_manager(hass).binary, parts, joined)
             size = await hass.async_add_executor_job(os.path.getsize, joined)
             await hass.async_add_executor_job(os.replace, joined, dest)
             done = True

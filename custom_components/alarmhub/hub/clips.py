@@ -244,6 +244,35 @@ def _piece_progress(
     return report
 
 
+def is_faststart(path: Path) -> bool:
+    """Return True for an MP4 whose index (``moov``) comes before its media.
+
+    Reads only the top-level box headers. Such a file, when it is the whole
+    clip in one piece, needs no rewrite: :func:`join_clips` would only copy
+    it. Anything unexpected (a truncated box, no ``moov``) is False, so the
+    caller joins as usual and ffmpeg has the last word.
+    """
+    with path.open("rb") as file:
+        end = file.seek(0, 2)
+        offset = 0
+        while offset + 8 <= end:
+            file.seek(offset)
+            header = file.read(16)
+            size, kind = int.from_bytes(header[:4]), header[4:8]
+            if size == 1 and len(header) == 16:
+                size = int.from_bytes(header[8:16])
+            elif size == 0:
+                size = end - offset
+            if size < 8 or offset + size > end:
+                return False
+            if kind == b"moov":
+                return True
+            if kind == b"mdat":
+                return False
+            offset += size
+    return False
+
+
 def _concat_listing(parts: Sequence[Path]) -> str:
     lines = ["ffconcat version 1.0"]
     for part in parts:
