@@ -28,6 +28,7 @@ from custom_components.alarmhub import config_flow
 from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.helpers import USER_ERRORS, rejection_placeholders
 from custom_components.alarmhub.hub import AlarmHubRejectedError
+from custom_components.alarmhub.hub.protocol import ErrorCode
 
 from .source import (
     COMPONENT,
@@ -87,12 +88,22 @@ def scanned() -> Any:
     return scan()
 
 
+def _enum_keys(scanned: Any) -> list[KeyUse]:
+    """Resolve keys written as the hub's error codes (``ErrorCode.NAME``)."""
+    return [
+        KeyUse(where, ("exceptions", ErrorCode[expr.split(".")[1]].value, "message"))
+        for where, expr in scanned.dynamic
+        if re.fullmatch(r"ErrorCode\.[A-Z_]+", expr)
+    ]
+
+
 def test_no_unknown_dynamic_keys(scanned: Any) -> None:
     """Every computed translation key has a resolver in DYNAMIC_KEYS."""
     unknown = [
         (where, expr)
         for where, expr in scanned.dynamic
         if (where.split(":")[0], expr) not in DYNAMIC_KEYS
+        and not re.fullmatch(r"ErrorCode\.[A-Z_]+", expr)
     ]
     assert not unknown, f"list these in DYNAMIC_KEYS: {unknown}"
     assert not scanned.unplaced, (
@@ -107,7 +118,7 @@ def test_errors_shown_to_users_are_translated(scanned: Any) -> None:
 
 def test_every_key_used_exists(scanned: Any) -> None:
     """Each key the code uses is in strings.json, with the placeholders given."""
-    uses: list[KeyUse] = list(scanned.uses)
+    uses: list[KeyUse] = [*scanned.uses, *_enum_keys(scanned)]
     for resolve in DYNAMIC_KEYS.values():
         uses.extend(resolve())
     missing: list[str] = []
