@@ -389,6 +389,7 @@ async def shoot(
     if await cameras.count():
         await _wait_for_images(page)
         await _card_group(page, "hui-picture-entity-card", "cameras.png")
+    problems += await _integration_page(page, api)
     if clip:
         problems += await _media_browser(page, api, clip)
     await context.close()
@@ -450,6 +451,28 @@ async def _card_group(page: Page, selector: str, name: str) -> None:
         clip={"x": left, "y": top, "width": right - left, "height": bottom - top},
     )
     log(f"saved {name}")
+
+
+async def _integration_page(page: Page, api: HomeAssistantApi) -> list[str]:
+    """The integration's page: our brand icon (served by HA from brand/)."""
+    problems = []
+    async with api.session.get(
+        f"{api.url}/api/brands/integration/{DOMAIN}/icon.png?placeholder=no",
+        headers=api.headers,
+    ) as resp:
+        served = await resp.read()
+    brand = ROOT / "custom_components" / DOMAIN / "brand" / "icon.png"
+    if served != brand.read_bytes():
+        problems.append("HA does not serve brand/icon.png as the integration's icon")
+    await page.goto(
+        f"{api.url}/config/integrations/integration/{DOMAIN}", wait_until="networkidle"
+    )
+    await _settle(page)
+    if not await page.get_by_text("Demo Home").filter(visible=True).count():
+        problems.append("the integration page does not list the hub")
+    await page.screenshot(path=SHOTS / "integration.png")
+    log("saved integration.png")
+    return problems
 
 
 async def _media_browser(page: Page, api: HomeAssistantApi, clip: str) -> list[str]:
