@@ -16,6 +16,7 @@ import urllib.request
 
 from .hub import DEMO_SITE, Hub, load_site
 from .server import SimulatorServer
+from .tls import ensure_certificate, fingerprint, server_context
 from .zeroconf import advertise
 
 _LOGGER = logging.getLogger("simulator")
@@ -41,18 +42,23 @@ async def _serve(args: argparse.Namespace) -> None:
         port=port,
         serial_pty=args.serial_pty,
         serial_pacing=115200 if args.pace_serial else None,
+        ssl_context=args.ssl_context,
     )
     await server.start()
+    scheme = "wss" if args.tls else "ws"
     print(
-        f"AlarmHub simulator {hub.serial} on ws://{host}:{server.port}/ws", flush=True
+        f"AlarmHub simulator {hub.serial} on {scheme}://{host}:{server.port}/ws",
+        flush=True,
     )
+    if args.tls:
+        print(f"certificate SHA-256 fingerprint {args.fingerprint}", flush=True)
     if server.pty_path:
         print(f"serial line on {server.pty_path} (115200 8N1)", flush=True)
     if args.pty_link and server.pty_path:
         _link(Path(args.pty_link), server.pty_path)
     stop_advertising = None
     if args.zeroconf:
-        stop_advertising = await advertise(hub, host, server.port)
+        stop_advertising = await advertise(hub, host, server.port, tls=args.tls)
     try:
         await asyncio.Event().wait()
     finally:
@@ -107,12 +113,28 @@ def main(argv: list[str] | None = None) -> None:
         default=True,
         help="advertise _alarmhub._tcp.local.",
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve wss:// with a self-signed certificate (made once, kept)",
+    )
+    parser.add_argument(
+        "--tls-dir",
+        default="~/.cache/alarmhub-simulator",
+        help="where --tls keeps the hub's certificate and key",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     if args.command == "ctl":
         _ctl(args)
         return
+    args.ssl_context = None
+    if args.tls:  # the hub's identity: made once, kept in --tls-dir
+        serial = str(load_site(args.site).get("hub", {}).get("serial", "AH0000001"))
+        cert, key = ensure_certificate(Path(args.tls_dir).expanduser(), serial)
+        args.ssl_context = server_context(cert, key)
+        args.fingerprint = fingerprint(cert)
     try:
         asyncio.run(_serve(args))
     except KeyboardInterrupt:

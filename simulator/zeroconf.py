@@ -31,8 +31,13 @@ def _addresses(host: str) -> list[bytes]:
     return [socket.inet_aton(address) for address in found]
 
 
-async def advertise(hub: Hub, host: str, port: int) -> Callable[[], Awaitable[None]]:
-    """Register the service; return a coroutine function that withdraws it."""
+async def advertise(
+    hub: Hub, host: str, port: int, *, tls: bool = False
+) -> Callable[[], Awaitable[None]]:
+    """Register the service; return a coroutine function that withdraws it.
+
+    ``tls=1`` in the TXT record tells clients the port serves wss:// only.
+    """
     zeroconf = AsyncZeroconf(ip_version=IPVersion.V4Only)
     info = AsyncServiceInfo(
         SERVICE_TYPE,
@@ -44,6 +49,7 @@ async def advertise(hub: Hub, host: str, port: int) -> Callable[[], Awaitable[No
             "model": hub.model,
             "name": hub.name,
             "protocol": str(PROTOCOL_VERSION),
+            **({"tls": "1"} if tls else {}),
         },
         server=f"alarmhub-{hub.serial.lower()}.local.",
     )

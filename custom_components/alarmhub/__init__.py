@@ -12,9 +12,13 @@ from .connection import async_create_client
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
-from .hub import AlarmHubAuthError, AlarmHubError
+from .hub import AlarmHubAuthError, AlarmHubCertificateError, AlarmHubError
 from .pending import async_setup_changes
-from .repairs import async_check_serial_port, async_clear_issues
+from .repairs import (
+    async_certificate_changed,
+    async_check_serial_port,
+    async_clear_issues,
+)
 from .sentences import async_setup_voice
 from .services import async_setup_services
 
@@ -45,6 +49,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     except AlarmHubAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="authentication_error"
+        ) from err
+    except AlarmHubCertificateError as err:
+        async_certificate_changed(hass, entry)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="certificate_changed"
         ) from err
     except AlarmHubError as err:
         await async_check_serial_port(hass, entry)

@@ -29,7 +29,9 @@ from .connection import async_create_client, async_try_connect
 from .const import (
     ARM_OPTIONS_KEY,
     CONF_BAUDRATE,
+    CONF_FINGERPRINT,
     CONF_SERIAL_PORT,
+    CONF_TLS,
     CONF_TRANSPORT,
     DEFAULT_BAUDRATE,
     DEFAULT_PORT,
@@ -39,6 +41,7 @@ from .const import (
     TRANSPORT_SERIAL,
 )
 from .hub import (
+    AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
     ArmMode,
@@ -46,6 +49,7 @@ from .hub import (
     HubInfo,
 )
 from .hub.protocol import ErrorCode
+from .hub.transports import fetch_fingerprint
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -56,6 +60,9 @@ def _network_schema(defaults: Mapping[str, Any], *, token: bool = True) -> vol.S
         vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORT)): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=65535)
         ),
+        vol.Optional(
+            CONF_TLS, default=bool(defaults.get(CONF_TLS, CONF_FINGERPRINT in defaults))
+        ): bool,
     }
     if token:
         schema[vol.Required(CONF_TOKEN)] = PASSWORD
@@ -125,6 +132,9 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing known."""
         self._discovered: dict[str, Any] = {}
         self._name = ""
+        #: Entry data with the fingerprint to trust, and what comes after.
+        self._trusting: dict[str, Any] = {}
+        self._after_trust = "create"
 
     async def _async_try(
         self, data: Mapping[str, Any], errors: dict[str, str]
@@ -148,7 +158,10 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {CONF_TRANSPORT: TRANSPORT_NETWORK, **user_input}
-            if info := await self._async_try(data, errors):
+            if data.pop(CONF_TLS, False):
+                if await self._async_fetch_fingerprint(data, errors):
+                    return await self.async_step_tls_confirm()
+            elif info := await self._async_try(data, errors):
                 return await self._async_create(info, data)
         return self.async_show_form(
             step_id="network",
@@ -168,6 +181,45 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="serial",
             data_schema=_serial_schema(user_input or {}),
+            errors=errors,
+        )
+
+    async def _async_fetch_fingerprint(
+        self, data: dict[str, Any], errors: dict[str, str], then: str = "create"
+    ) -> bool:
+        """Fetch the certificate's fingerprint to show in ``tls_confirm``."""
+        try:
+            fingerprint = await fetch_fingerprint(data[CONF_HOST], data[CONF_PORT])
+        except AlarmHubConnectionError:
+            errors["base"] = "cannot_connect"
+            return False
+        self._trusting = {**data, CONF_FINGERPRINT: fingerprint}
+        self._after_trust = then
+        return True
+
+    async def async_step_tls_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Trust on first use: the user compares the fingerprint, then it is pinned.
+
+        From then on the hub must present this very certificate.
+        """
+        errors: dict[str, str] = {}
+        data = self._trusting
+        if user_input is not None:
+            if self._after_trust == "zeroconf":
+                self._discovered = data
+                return await self.async_step_zeroconf_confirm()
+            if info := await self._async_try(data, errors):
+                if self._after_trust == "reconfigure":
+                    return await self._async_reconfigured(info, data)
+                return await self._async_create(info, data)
+        return self.async_show_form(
+            step_id="tls_confirm",
+            description_placeholders={
+                "host": f"{data.get(CONF_HOST, '')}:{data.get(CONF_PORT, '')}",
+                "fingerprint": data.get(CONF_FINGERPRINT, ""),
+            },
             errors=errors,
         )
 
@@ -197,6 +249,13 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         }
         self._name = discovery_info.properties.get("name") or serial
         self.context["title_placeholders"] = {"name": self._name}
+        if discovery_info.properties.get("tls") == "1":
+            errors: dict[str, str] = {}
+            if not await self._async_fetch_fingerprint(
+                self._discovered, errors, "zeroconf"
+            ):
+                return self.async_abort(reason="cannot_connect")
+            return await self.async_step_tls_confirm()
         return await self.async_step_zeroconf_confirm()
 
     async def async_step_zeroconf_confirm(
@@ -266,6 +325,15 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def _async_reconfigured(
+        self, info: HubInfo, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        await self.async_set_unique_id(info.serial)
+        self._abort_if_unique_id_mismatch(reason="wrong_hub")
+        return self.async_update_reload_and_abort(
+            self._get_reconfigure_entry(), data=data
+        )
+
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -275,10 +343,12 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         serial = entry.data.get(CONF_TRANSPORT) == TRANSPORT_SERIAL
         if user_input is not None:
             data = {**entry.data, **user_input}
-            if info := await self._async_try(data, errors):
-                await self.async_set_unique_id(info.serial)
-                self._abort_if_unique_id_mismatch(reason="wrong_hub")
-                return self.async_update_reload_and_abort(entry, data=data)
+            data.pop(CONF_FINGERPRINT, None)  # a new one is trusted, or none
+            if data.pop(CONF_TLS, False):
+                if await self._async_fetch_fingerprint(data, errors, "reconfigure"):
+                    return await self.async_step_tls_confirm()
+            elif info := await self._async_try(data, errors):
+                return await self._async_reconfigured(info, data)
         # The token is never sent back to the browser; reauth replaces it.
         schema = (
             _serial_schema(entry.data)

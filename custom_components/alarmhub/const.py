@@ -14,6 +14,8 @@ CONF_TRANSPORT: Final = "transport"
 CONF_SERIAL_PORT: Final = "serial_port"
 CONF_BAUDRATE: Final = "baudrate"
 CONF_FINGERPRINT: Final = "fingerprint"
+#: A flow field only: True pins the hub's certificate (CONF_FINGERPRINT).
+CONF_TLS: Final = "tls"
 
 TRANSPORT_NETWORK: Final = "network"
 TRANSPORT_SERIAL: Final = "serial"

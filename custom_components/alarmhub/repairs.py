@@ -24,6 +24,7 @@ from .connection import async_try_connect
 from .const import CONF_SERIAL_PORT, CONF_TRANSPORT, DOMAIN, TRANSPORT_SERIAL
 
 ISSUE_SERIAL_PORT_MISSING = "serial_port_missing"
+ISSUE_CERTIFICATE_CHANGED = "certificate_changed"
 ATTR_ENTRY_ID = "entry_id"
 
 
@@ -57,9 +58,29 @@ async def async_check_serial_port(hass: HomeAssistant, entry: ConfigEntry[Any]) 
 
 
 @callback
+def async_certificate_changed(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
+    """Say that the hub's certificate is not the one trusted at set-up.
+
+    Not fixable here: only the user can tell a replaced hub from an impostor;
+    reconfiguring the hub trusts its new certificate.
+    """
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"{ISSUE_CERTIFICATE_CHANGED}_{entry.entry_id}",
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_CERTIFICATE_CHANGED,
+        translation_placeholders={"name": entry.title},
+    )
+
+
+@callback
 def async_clear_issues(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
     """Remove the hub's repair issues (it is set up, or removed)."""
     ir.async_delete_issue(hass, DOMAIN, _issue_id(entry))
+    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_CERTIFICATE_CHANGED}_{entry.entry_id}")
 
 
 class SerialPortRepairFlow(RepairsFlow):

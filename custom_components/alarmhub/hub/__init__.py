@@ -3,6 +3,7 @@
 from .client import AlarmHubClient, Backoff
 from .exceptions import (
     AlarmHubAuthError,
+    AlarmHubCertificateError,
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubNotSupportedError,
@@ -29,6 +30,7 @@ from .transports import SerialTransport, Transport, WebSocketTransport
 
 __all__ = [
     "AlarmHubAuthError",
+    "AlarmHubCertificateError",
     "AlarmHubClient",
     "AlarmHubConnectionError",
     "AlarmHubError",

@@ -22,6 +22,10 @@ class AlarmHubTimeoutError(AlarmHubConnectionError):
     """The hub did not answer in time."""
 
 
+class AlarmHubCertificateError(AlarmHubConnectionError):
+    """The hub's TLS certificate is not the one pinned at set-up."""
+
+
 class AlarmHubNotSupportedError(AlarmHubError):
     """The connection cannot do this (e.g. fetch files over a serial line)."""
 

@@ -18,6 +18,7 @@ import aiohttp
 import serialx
 
 from .exceptions import (
+    AlarmHubCertificateError,
     AlarmHubConnectionError,
     AlarmHubNotSupportedError,
     AlarmHubProtocolError,
@@ -71,6 +72,33 @@ def certificate_fingerprint(der: bytes) -> str:
     """Return the SHA-256 fingerprint of a DER certificate as hex pairs."""
     digest = hashlib.sha256(der).hexdigest()
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2)).upper()
+
+
+async def fetch_fingerprint(host: str, port: int) -> str:
+    """Return the SHA-256 fingerprint of the certificate the hub presents.
+
+    Trust on first use: the hub's certificate is self-signed, so nothing is
+    checked here. The caller shows the fingerprint to the user to compare
+    with the hub's own, then pins it (``WebSocketTransport(fingerprint=)``).
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # pinned afterwards, by fingerprint
+    try:
+        async with asyncio.timeout(CONNECT_TIMEOUT):
+            _, writer = await asyncio.open_connection(host, port, ssl=context)
+    except (OSError, TimeoutError, ssl.SSLError) as err:
+        raise AlarmHubConnectionError(f"no TLS on {host}:{port}") from err
+    try:
+        ssl_object = writer.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError, ssl.SSLError):
+            await writer.wait_closed()
+    if not der:
+        raise AlarmHubConnectionError("the hub presented no certificate")
+    return certificate_fingerprint(der)
 
 
 class WebSocketTransport(Transport):
@@ -129,7 +157,7 @@ class WebSocketTransport(Transport):
                     )
                 yield response
         except aiohttp.ServerFingerprintMismatch as err:
-            raise AlarmHubConnectionError("certificate fingerprint mismatch") from err
+            raise AlarmHubCertificateError("certificate fingerprint mismatch") from err
         except (aiohttp.ClientError, TimeoutError, ssl.SSLError, OSError) as err:
             raise AlarmHubConnectionError("file transfer from the hub failed") from err
 
@@ -145,7 +173,7 @@ class WebSocketTransport(Transport):
                 compress=0,
             )
         except aiohttp.ServerFingerprintMismatch as err:
-            raise AlarmHubConnectionError("certificate fingerprint mismatch") from err
+            raise AlarmHubCertificateError("certificate fingerprint mismatch") from err
         except (aiohttp.ClientError, TimeoutError, ssl.SSLError, OSError) as err:
             raise AlarmHubConnectionError(f"cannot connect to {self._url}") from err
 
