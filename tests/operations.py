@@ -19,11 +19,13 @@ from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.hub import ArmMode
 from custom_components.alarmhub.hub.protocol import Event
 from simulator.hub import Hub
+from simulator.recorders import recorders_of
 
 HOUSE = "alarm_control_panel.demo_home_house"
 GARAGE = "alarm_control_panel.demo_home_garage"
 FRONT_LOCK = "lock.front_door_lock"
 BACK_LOCK = "lock.back_door_lock"
+DRIVEWAY = "camera.stream_video_recorder_driveway"
 CODE = "4826"  # Alex, in the demo site
 
 
@@ -56,8 +58,8 @@ class Operation:
     name: str
     domain: str
     service: str
-    #: Service data, given the config entry id.
-    data: Callable[[str], dict[str, Any]]
+    #: Service data, given the config entry id and the hub.
+    data: Callable[[str, Hub], dict[str, Any]]
     #: The hub command the request ends in.
     command: str
     #: Makes a fresh predicate, true for each hub event that shows the request
@@ -66,17 +68,19 @@ class Operation:
     #: Puts the hub where the request makes sense (e.g. armed, to disarm).
     prepare: Callable[[Hub], None] = field(default=lambda hub: None)
     #: Operations with the same group can run at the same time.
-    group: str = "panel_and_locks"
+    group: str = "panel_locks_clips"
     #: Requests HA persists and replays until the hub answers (code changes):
     #: they land exactly once even when the answer is lost.
     replayed: bool = False
 
-    async def call(self, hass: HomeAssistant, entry_id: str) -> ServiceResponse:
+    async def call(
+        self, hass: HomeAssistant, entry_id: str, hub: Hub
+    ) -> ServiceResponse:
         """Make the request as a user would, waiting for its answer."""
         return await hass.services.async_call(
             self.domain,
             self.service,
-            self.data(entry_id),
+            self.data(entry_id, hub),
             blocking=True,
             return_response=self.domain == DOMAIN,
         )
@@ -93,7 +97,7 @@ OPERATIONS = [
         name="arm_away",
         domain="alarm_control_panel",
         service="alarm_arm_away",
-        data=lambda _: {"entity_id": HOUSE},
+        data=lambda _, hub: {"entity_id": HOUSE},
         command="arm",
         effect=lambda: _partition_becomes("1", "arming"),
     ),
@@ -101,7 +105,7 @@ OPERATIONS = [
         name="disarm",
         domain="alarm_control_panel",
         service="alarm_disarm",
-        data=lambda _: {"entity_id": GARAGE, "code": CODE},
+        data=lambda _, hub: {"entity_id": GARAGE, "code": CODE},
         command="disarm",
         effect=lambda: _partition_becomes("2", "disarmed"),
         prepare=_garage_armed,
@@ -110,15 +114,28 @@ OPERATIONS = [
         name="unlock",
         domain="lock",
         service="unlock",
-        data=lambda _: {"entity_id": FRONT_LOCK},
+        data=lambda _, hub: {"entity_id": FRONT_LOCK},
         command="unlock",
         effect=lambda: _lock_opens("1"),
+    ),
+    Operation(
+        name="clip_upload",
+        domain=DOMAIN,
+        service="export_clip",
+        data=lambda _, hub: {
+            "camera": DRIVEWAY,
+            "start": recorders_of(hub).store.start.isoformat(),
+            "length": "30",
+            "destination": "upload",
+        },
+        command="clip_upload",
+        effect=lambda: lambda e: e.event == "cloud",
     ),
     Operation(
         name="code_change",
         domain=DOMAIN,
         service="update_user",
-        data=lambda entry_id: {
+        data=lambda entry_id, hub: {
             "config_entry_id": entry_id,
             "slot": 3,
             "code": "905173",
