@@ -14,8 +14,10 @@ import importlib.util
 import time
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import HomeAssistant
 
 from custom_components.alarmhub.const import DOMAIN
+from custom_components.alarmhub.coordinator import AlarmHubCoordinator
 from simulator.hub import load_site
 
 from .harness import LARGE, integration
@@ -34,48 +36,63 @@ def landed() -> bool:
     )
 
 
+def site_codes() -> dict[int, str]:
+    """Return the large site's user codes by slot (the simulator's own)."""
+    return {int(u["slot"]): str(u["code"]) for u in load_site(LARGE)["users"]}
+
+
+async def sync_codes(
+    hass: HomeAssistant, coordinator: AlarmHubCoordinator, codes: dict[int, str]
+) -> tuple[int, int]:
+    """Put each user's code on every lock, one action per user.
+
+    Returns how many frames were sent and how many did not end in sync.
+    """
+    from custom_components.alarmhub.users import lock_entity_id
+
+    locks = [lock_entity_id(hass, coordinator, lock) for lock in coordinator.data.locks]
+    entry_id = coordinator.config_entry.entry_id
+    failed = 0
+    slots = sorted(codes)
+    for slot in slots:
+        result = await hass.services.async_call(
+            DOMAIN,
+            "add_code_to_locks",
+            {
+                ATTR_CONFIG_ENTRY_ID: entry_id,
+                "slot": slot,
+                "code": codes[slot],
+                "locks": locks,
+            },
+            blocking=True,
+            return_response=True,
+        )
+        states = result.get("locks") if isinstance(result, dict) else None
+        if not isinstance(states, dict):
+            raise TypeError(f"unexpected answer: {result!r}")
+        failed += sum(1 for state in states.values() if state != "in_sync")
+    await hass.async_block_till_done()
+    return len(slots) * len(locks), failed
+
+
 async def measure(quick: bool) -> list[Row]:
     """Put every user's code on every lock; time it on both sides."""
     if not landed():
         return [Row(figure=FIGURE, value=NOT_LANDED, goal=GOAL)]
-    from custom_components.alarmhub.users import lock_entity_id
-
-    codes = {int(u["slot"]): str(u["code"]) for u in load_site(LARGE)["users"]}
-    slots = sorted(codes)[: 50 if quick else 250]
+    users = 50 if quick else 250
+    codes = dict(sorted(site_codes().items())[:users])
     async with integration() as (hass, sim, coordinator):
-        locks = [
-            lock_entity_id(hass, coordinator, lock) for lock in coordinator.data.locks
-        ]
-        entry_id = coordinator.config_entry.entry_id
         sim_0 = (await sim.call("stats"))["cpu"]
         wall_0, cpu_0 = time.perf_counter(), time.process_time()
-        failed = 0
-        for slot in slots:
-            result = await hass.services.async_call(
-                DOMAIN,
-                "add_code_to_locks",
-                {
-                    ATTR_CONFIG_ENTRY_ID: entry_id,
-                    "slot": slot,
-                    "code": codes[slot],
-                    "locks": locks,
-                },
-                blocking=True,
-                return_response=True,
-            )
-            states = result.get("locks") if isinstance(result, dict) else None
-            if not isinstance(states, dict):
-                raise TypeError(f"unexpected answer: {result!r}")
-            failed += sum(1 for state in states.values() if state != "in_sync")
-        await hass.async_block_till_done()
+        frames, failed = await sync_codes(hass, coordinator, codes)
         wall = time.perf_counter() - wall_0
         ha_cpu = time.process_time() - cpu_0
         sim_cpu = (await sim.call("stats"))["cpu"] - sim_0
+        locks = len(coordinator.data.locks)
     share = ha_cpu / sim_cpu
-    frames = len(slots) * len(locks)
     return [
         Row(
-            figure=f"{len(slots)} codes onto {len(locks)} locks",
+            figure=f"{users} codes onto {locks} locks",
             value=f"total {wall:.2f} s; HA CPU {ha_cpu:.2f} s = {share:.0%} of "
             f"the simulator's {sim_cpu:.2f} s",
             goal=GOAL,

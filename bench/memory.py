@@ -7,6 +7,8 @@ started, the simulator is running in its own process, and then
   and after the entry is set up and has refreshed, each read after
   ``gc.collect()`` and glibc's ``malloc_trim(0)`` so freed memory is not
   counted. This is the figure judged.
+* ``synced``: as ``rss``, with every user's code put on every lock after
+  set-up (the code-sync figure's actions): the site as it is once in use.
 * ``tracemalloc``: Python allocations still held after set-up, traced from
   just before it (a separate process: tracing itself costs memory). This
   says how much of the RSS is Python objects.
@@ -30,6 +32,7 @@ import subprocess
 import sys
 import tracemalloc
 
+from .code_sync import site_codes, sync_codes
 from .harness import (
     DEMO,
     LARGE,
@@ -69,6 +72,8 @@ async def _one(site: Path, mode: str) -> int:
         await setup_entry(hass, entry)
         for _ in range(3):
             await entry.runtime_data.async_refresh()
+        if mode == "synced":
+            await sync_codes(hass, entry.runtime_data, site_codes())
         await hass.async_block_till_done()
         _settle()
         if mode == "tracemalloc":
@@ -100,6 +105,7 @@ async def measure(quick: bool) -> list[Row]:
         for site in (LARGE, DEMO)
         for mode in ("rss", "tracemalloc")
     }
+    synced = await loop.run_in_executor(None, _spawn, LARGE, "synced")
     large, demo = got["large", "rss"], got["demo", "rss"]
     traced = {site: mib(got[site, "tracemalloc"]) for site in ("large", "demo")}
     return [
@@ -111,7 +117,15 @@ async def measure(quick: bool) -> list[Row]:
             passed=large <= GOAL,
             note=f"Python heap held (tracemalloc): large {traced['large']}, "
             f"demo {traced['demo']}; both include the code the set-up imports",
-        )
+        ),
+        Row(
+            figure="same, once all 250 codes are on all 16 locks",
+            value=mib(synced),
+            goal="<= 30 MiB",
+            passed=synced <= GOAL,
+            note="set-up, then the code-sync figure's 250 actions: "
+            "one code-sync sensor per user and lock (4,000 more entities)",
+        ),
     ]
 
 
@@ -119,7 +133,9 @@ def main() -> None:
     """Measure one site one way; print the bytes as JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.memory")
     parser.add_argument("--site", required=True, type=Path)
-    parser.add_argument("--mode", choices=["rss", "tracemalloc"], required=True)
+    parser.add_argument(
+        "--mode", choices=["rss", "tracemalloc", "synced"], required=True
+    )
     args = parser.parse_args()
     print(json.dumps(asyncio.run(_one(args.site, args.mode))))
 
