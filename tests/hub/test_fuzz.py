@@ -158,7 +158,10 @@ MUTATIONS = st.one_of(
 
 def _mutate(data: bytes, mutation: tuple[str, int, int]) -> bytes:
     kind, pos, arg = mutation
-    pos = 1 + pos % (len(data) - 1)  # inside the frame: after its STX
+    # Inside the frame: after its STX (an STX inserted right after the first
+    # is no damage at all: the frame just starts one byte later).
+    start = 2 if kind == "insert" else 1
+    pos = start + pos % (len(data) - start)
     if kind == "flip":
         return data[:pos] + bytes([data[pos] ^ (1 << arg)]) + data[pos + 1 :]
     if kind == "drop":
@@ -331,8 +334,8 @@ EVENT_NAMES = st.sampled_from(
 @st.composite
 def _event_data(draw: st.DrawFn) -> dict[str, Any]:
     state = draw(_mutated_state())
-    objects = [o for key, items in state.items() if key != "seq" for o in items]
-    objects = [o for o in objects if isinstance(o, dict)]
+    lists = [items for items in state.values() if isinstance(items, list)]
+    objects = [o for items in lists for o in items if isinstance(o, dict)]
     if objects and draw(st.booleans()):
         return dict(draw(st.sampled_from(objects)))
     return draw(OBJECTS | st.fixed_dictionaries({"id": JSON}))
