@@ -107,8 +107,8 @@ def _in_order(shown: list[Any], history: list[Any]) -> str | None:
         later = history[at + 1 :]
         if value not in later:
             if isinstance(value, dict):  # a whole moment: name what differs
-                value = {k: v for k, v in value.items() if history[at].get(k) != v}
-                return f"{value!r} at moment {at} of {len(history)}"
+                diff = {k: v for k, v in value.items() if history[at].get(k) != v}
+                return f"{diff!r} at moment {at} of {len(history)}"
             return f"{value!r} never follows {history[at]!r} on the hub"
         at += 1 + later.index(value)
     return None
