@@ -215,21 +215,20 @@ class HomeAssistantApi:
             await self._ws.close()
 
 
+async def _discovered_flow(api: HomeAssistantApi) -> dict[str, Any] | None:
+    flows = await api.ws({"type": "config_entries/flow/progress"})
+    return next((f for f in flows if f["handler"] == DOMAIN), None)
+
+
 async def add_hub(api: HomeAssistantApi, sim_port: int, wait: float) -> str:
     """Add the hub as a person would: the discovered flow, one Submit."""
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        flows = await api.ws({"type": "config_entries/flow/progress"})
-        found = [f for f in flows if f["handler"] == DOMAIN]
-        if found:
-            names = found[0]["context"].get("title_placeholders")
-            log(f"zeroconf discovered the hub: {names}")
-            result = await api.post(
-                f"/api/config/config_entries/flow/{found[0]['flow_id']}", {}
-            )
-            break
+    flow = await _discovered_flow(api)
+    while flow is None and time.monotonic() < deadline:
         await asyncio.sleep(1)
-    else:
+        flow = await _discovered_flow(api)
+    result: dict[str, Any] = {}
+    if flow is None:
         log("no zeroconf discovery here (no multicast?): the same flow, by hand")
         result = await api.post("/api/config/config_entries/flow", {"handler": DOMAIN})
         result = await api.post(
@@ -239,6 +238,14 @@ async def add_hub(api: HomeAssistantApi, sim_port: int, wait: float) -> str:
         result = await api.post(
             f"/api/config/config_entries/flow/{result['flow_id']}",
             {"host": "127.0.0.1", "port": sim_port, "token": TOKEN},
+        )
+        if result.get("reason") == "already_in_progress":  # discovered meanwhile
+            flow = await _discovered_flow(api)
+    if flow is not None:
+        names = flow["context"].get("title_placeholders")
+        log(f"zeroconf discovered the hub: {names}")
+        result = await api.post(
+            f"/api/config/config_entries/flow/{flow['flow_id']}", {}
         )
     if result.get("type") != "create_entry":
         raise ProofError(f"adding the hub failed: {result}")
