@@ -28,7 +28,8 @@ async def measure(quick: bool) -> list[Row]:
             await coordinator.async_refresh()
         watch = StateWatch(hass)
         watch.start()
-        payload = json.dumps(await coordinator.client.request("get_state")).encode()
+        state = await coordinator.client.request("get_state")
+        payload = json.dumps(state, separators=(",", ":")).encode()  # as on the wire
         await sim.call("reset")
         cpu: list[float] = []
         wall: list[float] = []
