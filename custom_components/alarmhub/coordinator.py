@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable
+import contextlib
 from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -19,6 +20,7 @@ from .hub import (
     AlarmHubClient,
     AlarmHubConnectionError,
     AlarmHubError,
+    Backoff,
     HubInfo,
     HubState,
 )
@@ -26,6 +28,8 @@ from .hub.models import COLLECTIONS
 from .hub.protocol import Event
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
+#: First wait before a failed resync is tried again (doubling up to the poll).
+RESYNC_RETRY = 1.0
 type Topic = tuple[str, str]
 """One hub object, as its event kind and id: ``("zone", "5")``, ``("user", "12")``."""
 
@@ -77,6 +81,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         #: Set by every gap; a get_state that started before it is not enough.
         self._missed = False
         self._resync: asyncio.Task[None] | None = None
+        self._resync_now = asyncio.Event()
         #: Listeners by topic; None holds those that hear every update.
         self._topics: dict[Hashable, list[CALLBACK_TYPE]] = {}
         #: What the update being sent out changed (None: anything may have).
@@ -227,12 +232,23 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             self._resync = self.config_entry.async_create_background_task(
                 self.hass, self._resync_loop(), name=f"{self.name} resync"
             )
+        else:
+            self._resync_now.set()  # cut a wait after a failed try short
 
     async def _resync_loop(self) -> None:
+        """Resync; after a failed try (answers lost), again soon and sooner on news.
+
+        Waiting for the 30 s poll would leave entities unavailable that long
+        on a noisy line; the next event tries at once.
+        """
+        backoff = Backoff(initial=RESYNC_RETRY, maximum=SCAN_INTERVAL.total_seconds())
         while not self._synced and self.client.connected:
+            self._resync_now.clear()
             await self.async_refresh()
             if not self.last_update_success:
-                return  # the next event or the poll tries again
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(backoff.delay()):
+                        await self._resync_now.wait()
 
     @callback
     def _handle_connection(self, connected: bool) -> None:

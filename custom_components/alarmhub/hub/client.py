@@ -93,6 +93,9 @@ class AlarmHubClient:
         self._event_callbacks: list[EventCallback] = []
         #: Events seen while a ``get_state`` is waiting for its answer.
         self._late_events: list[list[Event]] = []
+        #: Set when the line delivers a damaged frame (serial only).
+        self._line_damaged = asyncio.Event()
+        transport.on_damage = self._line_damaged.set
         self._connection_callbacks: list[ConnectionCallback] = []
         self._reader: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -269,24 +272,27 @@ class AlarmHubClient:
             raise AlarmHubTimeoutError(f"no answer to {cmd}") from None
         finally:
             self._pending.pop(request.id, None)
-        if (
-            not response.ok
-            and response.error_code == ErrorCode.AUTH_FAILED
-            and cmd not in ("hello", "pair")
-        ):
-            # The hub forgot this session: it restarted behind a serial line
-            # that stayed open. Reconnecting says hello again.
-            _LOGGER.debug("Hub on %s lost the session", self._transport.description)
-            if self._reader is not None:
-                self._reader.cancel()
-            raise AlarmHubConnectionError("the hub restarted")
         if not response.ok:
+            self._check_session(response, cmd)
             raise AlarmHubRejectedError(
                 response.error_code or ErrorCode.INTERNAL,
                 response.reason or "",
                 response.details,
             )
         return response.result
+
+    def _check_session(self, response: Response, cmd: str) -> None:
+        """Raise if a refusal means the hub forgot this session."""
+        if response.error_code == ErrorCode.AUTH_FAILED and cmd not in (
+            "hello",
+            "pair",
+        ):
+            # The hub restarted behind a serial line that stayed open: it
+            # no longer knows us. Reconnecting says hello again.
+            _LOGGER.debug("Hub on %s lost the session", self._transport.description)
+            if self._reader is not None:
+                self._reader.cancel()
+            raise AlarmHubConnectionError("the hub restarted")
 
     async def request(self, cmd: str, **args: Any) -> dict[str, Any]:
         """Send a command and return its result; raise if the hub refuses."""
@@ -297,25 +303,18 @@ class AlarmHubClient:
     async def get_state(self, *, attempts: int = 3) -> HubState:
         """Return everything the hub reports, in one request.
 
-        ``get_state`` only reads, so when a request or its answer is lost (a
-        timeout, e.g. on a noisy serial line) it is sent again, up to
-        ``attempts`` times. Other commands are never repeated: the hub may
-        have carried out one whose answer was lost.
+        ``get_state`` only reads, so when a request or its answer is lost it
+        is sent again, up to ``attempts`` times: after a timeout, or at once
+        when the line delivered a damaged frame meanwhile (it may have been
+        the answer; a serial line's noise would otherwise cost a whole
+        timeout each time). Any of the attempts' answers will do. Other
+        commands are never repeated: the hub may have carried out one whose
+        answer was lost.
         """
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._get_state()
-            except AlarmHubTimeoutError:
-                if attempt == attempts or not self._connected:
-                    raise
-                _LOGGER.debug("No answer to get_state (try %s); again", attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _get_state(self) -> HubState:
         late: list[Event] = []
         self._late_events.append(late)
         try:
-            result = await self.request("get_state")
+            result = await self._fetch_state(attempts)
         finally:
             self._late_events.remove(late)
         state = HubState.from_dict(result)
@@ -335,6 +334,54 @@ class AlarmHubClient:
             state.seq = event.seq
         self._last_seq = max(self._last_seq or 0, state.seq)
         return state
+
+    async def _fetch_state(self, attempts: int) -> dict[str, Any]:
+        if not self._connected:
+            raise AlarmHubConnectionError("not connected")
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Response] = loop.create_future()
+        deadline = loop.time() + attempts * self.request_timeout
+        # A damaged frame sends the request again at once, but damaged events
+        # must not use up the tries: sends are capped, the deadline holds.
+        sends_left = attempts * 2
+        ids: list[int] = []
+        damaged = self._line_damaged
+        try:
+            while not answer.done():
+                if (remaining := deadline - loop.time()) <= 0:
+                    raise AlarmHubTimeoutError("no answer to get_state")
+                waiting: list[asyncio.Future[Any]] = [answer]
+                if sends_left:
+                    sends_left -= 1
+                    request = Request(id=next(self._ids), cmd="get_state", args={})
+                    self._pending[request.id] = answer  # any try's answer will do
+                    ids.append(request.id)
+                    damaged.clear()
+                    await self._transport.send(encode_message(request))
+                    waiting.append(asyncio.ensure_future(damaged.wait()))
+                try:
+                    await asyncio.wait(
+                        waiting,
+                        timeout=min(self.request_timeout, remaining),
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                finally:
+                    for waiter in waiting[1:]:
+                        waiter.cancel()
+                if not answer.done():
+                    _LOGGER.debug("No answer to get_state yet; asking again")
+        finally:
+            for request_id in ids:
+                self._pending.pop(request_id, None)
+        response = answer.result()
+        if not response.ok:
+            self._check_session(response, "get_state")
+            raise AlarmHubRejectedError(
+                response.error_code or ErrorCode.INTERNAL,
+                response.reason or "",
+                response.details,
+            )
+        return response.result
 
     async def arm(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 import contextlib
 import hashlib
 import logging
@@ -34,6 +34,9 @@ FRAME_GAP_TIMEOUT = 0.5
 
 class Transport(ABC):
     """A bidirectional pipe of protocol payloads."""
+
+    #: Called when the line delivered a damaged frame (that payload is lost).
+    on_damage: Callable[[], None] | None = None
 
     @property
     @abstractmethod
@@ -301,14 +304,22 @@ class SerialTransport(Transport):
             except TimeoutError:
                 # Without this a frame whose tail was lost would hold the
                 # next answer hostage until enough other bytes arrived.
-                self._ready.extend(self._decoder.expire())
+                self._ready.extend(self._deliver(self._decoder.expire()))
                 continue
             except (OSError, serialx.SerialException) as err:
                 raise AlarmHubConnectionError("serial read failed") from err
             if not data:
                 raise AlarmHubConnectionError("serial port closed")
-            self._ready.extend(self._decoder.feed(data))
+            self._ready.extend(self._deliver(self._decoder.feed(data)))
         return self._ready.popleft()
+
+    def _deliver(self, payloads: Iterator[bytes]) -> list[bytes]:
+        """Return the decoded payloads; say so if a frame was damaged."""
+        dropped = self._decoder.dropped
+        ready = list(payloads)
+        if self._decoder.dropped > dropped and self.on_damage is not None:
+            self.on_damage()
+        return ready
 
     async def close(self) -> None:
         """Close the port."""
