@@ -40,6 +40,10 @@ from simulator.server import SimulatorServer
 from .codes_helpers import BACK, FRONT, action, settle, state, wait_for
 from .test_share import Mailbox, mailbox, notify_entity, smtp_entry, text_of
 
+# The per-lock sync sensors are disabled by default; these tests read them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
+
 __all__ = ["mailbox", "smtp_entry"]  # fixtures used here
 
 SENTINEL = "73914682"

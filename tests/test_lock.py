@@ -26,6 +26,9 @@ from simulator.locks import door_locks
 
 from .codes_helpers import BACK, FRONT, action, settle, state
 
+# The per-lock sync sensors are disabled by default; these tests read them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 CODE = "583920"
 
 
@@ -118,6 +121,14 @@ async def test_code_on_two_locks_then_removed_from_one(
     assert state(hass, "sensor", "user_4_lock_2_code") == "in_sync"
     assert hass.states.get("sensor.front_door_lock_kim_code").state == "in_sync"
     assert locks["1"].pins == {3: CODE} == locks["2"].pins  # ZCL user id = slot - 1
+    # The user's own status sensor lists every lock (the per-lock sensors are
+    # disabled by default on a real install).
+    status = hass.states.get("sensor.demo_home_kim_code_status")
+    assert status is not None
+    assert status.attributes["locks"] == {
+        "Front door lock": "in_sync",
+        "Back door lock": "in_sync",
+    }
 
     response = await action(
         hass, "remove_code_from_locks", init_integration.entry_id, slot=4, locks=[BACK]

@@ -20,6 +20,9 @@ from simulator.server import SimulatorServer
 
 from .codes_helpers import FRONT, action, settle, state, wait_for
 
+# The per-lock sync sensors are disabled by default; these tests read them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 CODE = "583920"
 
 

@@ -32,7 +32,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .cloud import cloud_sensors
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, connected_device_info
-from .hub import CodeStatus, LockSyncState, User
+from .hub import CodeStatus, HubState, LockSyncState, User
 from .lock import LOCK_MODEL
 from .pending import ChangeQueue, changes_for
 
@@ -53,6 +53,24 @@ class UserSensorDescription(SensorEntityDescription):
     """A sensor about each user."""
 
     value_fn: Callable[[User, ChangeQueue], str | datetime | None]
+    attributes_fn: Callable[[User, HubState], dict[str, Any] | None] = (
+        lambda _user, _state: None
+    )
+
+
+def lock_sync_attributes(user: User, state: HubState) -> dict[str, Any] | None:
+    """Return where the user's code stands on each lock, by lock name."""
+    locks = {k: v for k, v in user.locks.items() if k in state.locks}
+    if not locks:
+        return None
+    attributes: dict[str, Any] = {
+        "locks": {state.locks[k].name: sync.value for k, sync in locks.items()}
+    }
+    if errors := {
+        state.locks[k].name: r for k, r in user.lock_errors.items() if k in locks
+    }:
+        attributes["lock_errors"] = errors
+    return attributes
 
 
 USER_SENSORS: tuple[UserSensorDescription, ...] = (
@@ -62,6 +80,7 @@ USER_SENSORS: tuple[UserSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in CodeStatus],
         value_fn=code_status,
+        attributes_fn=lock_sync_attributes,
     ),
     UserSensorDescription(
         key="code_changed",
@@ -72,11 +91,14 @@ USER_SENSORS: tuple[UserSensorDescription, ...] = (
     ),
 )
 
+# One per user and lock: thousands on a large site, so off until wanted; the
+# user's code status sensor lists every lock's sync state as attributes.
 SYNC_SENSOR = SensorEntityDescription(
     key="code_sync",
     translation_key="lock_code_sync",
     device_class=SensorDeviceClass.ENUM,
     entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
     options=[state.value for state in LockSyncState],
 )
 
@@ -151,17 +173,29 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
         self._attr_translation_placeholders = {"user": user.name}
 
     @override
-    def _snapshot(self) -> str | datetime | None:
-        user = self.coordinator.data.users.get(str(self.slot))
+    def _snapshot(
+        self,
+    ) -> tuple[str | datetime | None, dict[str, Any] | None] | None:
+        data = self.coordinator.data
+        user = data.users.get(str(self.slot))
         if user is None:
             return None
-        return self.entity_description.value_fn(user, self.queue)
+        description = self.entity_description
+        return description.value_fn(user, self.queue), description.attributes_fn(
+            user, data
+        )
 
     @property
     @override
     def native_value(self) -> str | datetime | None:
         """Return the user's value."""
-        return self._snapshot()
+        return None if (snapshot := self._snapshot()) is None else snapshot[0]
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the user's locks and their sync state, where there are any."""
+        return None if (snapshot := self._snapshot()) is None else snapshot[1]
 
 
 class AlarmHubCodeSyncSensor(AlarmHubEntity, SensorEntity):
