@@ -70,6 +70,25 @@ async def test_get_state_is_retried_after_a_lost_answer(
     assert set(state.partitions) == {"1", "2"}
 
 
+async def test_damaged_frame_sends_get_state_again_at_once(
+    client: AlarmHubClient, hub: Hub, simulator: SimulatorServer
+) -> None:
+    """A damaged frame may have been the answer: no need to wait for a timeout."""
+    client.request_timeout = 5
+    calls = lose_answers(hub, "get_state")
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    fetch = asyncio.ensure_future(client.get_state())
+    await asyncio.sleep(0.05)
+    damaged = bytearray(frame(b'{"type":"evt","seq":1,"event":"zone","data":{}}'))
+    damaged[12] ^= 0x20
+    await simulator._pty_write_now(bytes(damaged))
+    state = await fetch
+    assert calls == [2]
+    assert loop.time() - start < 1  # not the 5 s timeout
+    assert state.partitions
+
+
 async def test_get_state_gives_up_after_its_attempts(
     client: AlarmHubClient, hub: Hub
 ) -> None:
