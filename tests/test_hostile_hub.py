@@ -24,7 +24,10 @@ from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.alarmhub.const import CONF_TRANSPORT, DOMAIN, TRANSPORT_NETWORK
 from custom_components.alarmhub.hub import Backoff
@@ -214,6 +217,19 @@ async def test_hostile_events_change_nothing(
     hub.state["zones"] = [{**ZONE, "open": True}]
     await hub.push(hub.event("zone", {**ZONE, "open": True}))
     await _wait(lambda: hass.states.get(DOOR).state == "on")
+
+
+async def test_oversized_bus_event_is_dropped(
+    hass: HomeAssistant, entry: MockConfigEntry, hostile: tuple[HostileHub, int]
+) -> None:
+    """A hub event for the bus with megabytes of junk is not forwarded."""
+    hub, _ = hostile
+    alarms = async_capture_events(hass, f"{DOMAIN}_alarm")
+    junk = {"partition": "1", "zone": "1", "zone_name": "x" * 100_000}
+    await hub.push(hub.event("alarm", junk))
+    await hub.push(hub.event("alarm", {**junk, "zone_name": "Front door"}))
+    await settle(hass)
+    assert [e.data["zone_name"] for e in alarms] == ["Front door"]
 
 
 async def test_oversized_frame_drops_the_connection(

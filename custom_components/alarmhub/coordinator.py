@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Hashable
 import contextlib
+import json
 from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -26,8 +27,11 @@ from .hub import (
 )
 from .hub.models import COLLECTIONS
 from .hub.protocol import Event
+from .repairs import async_certificate_changed
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
+#: Largest hub event (its data as JSON) forwarded to the HA bus, in bytes.
+MAX_BUS_EVENT_DATA = 8192
 #: First wait before a failed resync is tried again (doubling up to the poll).
 RESYNC_RETRY = 1.0
 type Topic = tuple[str, str]
@@ -107,6 +111,8 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             ) from err
         except AlarmHubConnectionError as err:
             self._synced = False
+            if self.client.certificate_changed:
+                async_certificate_changed(self.hass, self.config_entry)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="communication_error"
             ) from err
@@ -145,9 +151,12 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     def _handle_event(self, event: Event, gap: bool) -> None:
         """Apply a pushed event; resync when some were missed."""
         if event.event in BUS_EVENTS:
-            self.hass.bus.async_fire(
-                f"{DOMAIN}_{event.event}", bus_event_data(self, event)
-            )
+            if len(json.dumps(event.data)) <= MAX_BUS_EVENT_DATA:
+                self.hass.bus.async_fire(
+                    f"{DOMAIN}_{event.event}", bus_event_data(self, event)
+                )
+            else:  # the hub is not trusted to keep it small; the bus is recorded
+                LOGGER.debug("Dropping an oversized %s event", event.event)
         data = cast("HubState | None", self.data)  # None until the first refresh
         if data is None:
             return

@@ -20,6 +20,7 @@ from typing import Any
 
 from .exceptions import (
     AlarmHubAuthError,
+    AlarmHubCertificateError,
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubProtocolError,
@@ -105,6 +106,9 @@ class AlarmHubClient:
         self.info: HubInfo | None = None
         #: True once the hub refused the token on a reconnect; it stays away.
         self.auth_failed = False
+        #: True while reconnecting fails because the hub's certificate is not
+        #: the pinned one (it keeps trying: the old one may come back).
+        self.certificate_changed = False
 
     @property
     def connected(self) -> bool:
@@ -252,10 +256,12 @@ class AlarmHubClient:
                     callback(False)
                 return
             except AlarmHubError as err:
+                self.certificate_changed = isinstance(err, AlarmHubCertificateError)
                 _LOGGER.debug(
                     "Reconnect to %s failed: %s", self._transport.description, err
                 )
                 continue
+            self.certificate_changed = False
             self.backoff.reset()
             for callback in list(self._connection_callbacks):
                 callback(True)
