@@ -12,9 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.const import DOMAIN
-from simulator.swap import ChangeKind
 from simulator.hub import Hub
 from simulator.phone_swap import account_of
+from simulator.swap import ChangeKind
 
 OLD = "+15555550123"
 NEW = "+1 (555) 555-0999"

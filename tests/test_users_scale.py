@@ -12,6 +12,7 @@ import asyncio
 import time
 
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.pending import changes_for
@@ -20,6 +21,9 @@ from simulator.hub import Hub
 from simulator.locks import door_locks
 
 from .codes_helpers import BACK, FRONT, action, settle, wait_for
+
+# The per-lock sync sensors are disabled by default; this test reads them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
 USERS = 250
 

@@ -149,6 +149,8 @@ class ChangeQueue:
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.changes.{entry.entry_id}", private=True
         )
+        self._save_lock = asyncio.Lock()
+        self._dirty = False
         self.changes: list[Change] = []
         #: Slot -> hub error code of the user's last change that was refused.
         self.failures: dict[int, str] = {}
@@ -187,7 +189,7 @@ class ChangeQueue:
             cancel()
         self._retries.clear()
         self._settle_all(Status.QUEUED)
-        await self._store.async_save(self._data())
+        await self._persist()
 
     @callback
     def _connection(self, connected: bool) -> None:
@@ -199,6 +201,18 @@ class ChangeQueue:
             "changes": [asdict(c) for c in self.changes],
             "failures": {str(k): v for k, v in self.failures.items()},
         }
+
+    async def _persist(self) -> None:
+        """Write the queue; return once every change so far is on disk.
+
+        Callers that arrive while a write runs share the next one, so a burst
+        of n changes costs two writes, not n writes of a growing queue.
+        """
+        self._dirty = True
+        async with self._save_lock:
+            if self._dirty:
+                self._dirty = False
+                await self._store.async_save(self._data())
 
     def _save_later(self) -> None:
         # Safe to delay: a confirmed change that is replayed after a crash is
@@ -233,7 +247,7 @@ class ChangeQueue:
             self._supersede(change)
             self.changes.append(change)
             futures.append(self._waiters.setdefault(change.id, loop.create_future()))
-        await self._store.async_save(self._data())
+        await self._persist()
         self._changed()
         self._wake.set()
         return futures
@@ -300,7 +314,7 @@ class ChangeQueue:
             if err.code == ErrorCode.TIMEOUT and change.lock is not None:
                 self._retry_later(change, err)
             elif self._redraw(change, err):
-                await self._store.async_save(self._data())
+                await self._persist()
             else:
                 self._reject(change, err)
             return
@@ -347,7 +361,7 @@ class ChangeQueue:
                 followups.append(
                     self._waiters.setdefault(followup.id, loop.create_future())
                 )
-            self.hass.async_create_task(self._store.async_save(self._data()))
+            self.hass.async_create_task(self._persist())
         else:
             self._save_later()
         outcome = Outcome(status=Status.DONE, result=result, followups=followups)

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from custom_components.alarmhub.hub.protocol import ErrorCode, Event
-from simulator.swap import ChangeKind
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.panel import Rejection
 from simulator.phone_swap import account_of
+from simulator.swap import ChangeKind
 
 OLD = "+15555550123"
 NEW = "+1 555 555 0999"
