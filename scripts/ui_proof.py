@@ -298,6 +298,25 @@ async def export_clip(api: HomeAssistantApi, camera: str) -> dict[str, Any]:
     return response
 
 
+async def liven_up(
+    session: aiohttp.ClientSession,
+    api: HomeAssistantApi,
+    sim_port: int,
+    entities: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Make the pictures tell something: a window open, the garage arming."""
+    async with session.post(
+        f"http://127.0.0.1:{sim_port}/admin/zones/4", json={"open": True}
+    ) as resp:
+        resp.raise_for_status()  # the demo's kitchen window
+    panels = entities["alarm_control_panel"]
+    if len(panels) > 1:
+        await api.post(
+            "/api/services/alarm_control_panel/alarm_arm_away",
+            {"entity_id": panels[1]["entity_id"]},
+        )
+
+
 def _row(entry: dict[str, Any]) -> dict[str, Any]:
     """Return an entities-card row named as on its device's page."""
     row: dict[str, Any] = {"entity": entry["entity_id"]}
@@ -557,6 +576,7 @@ async def run(args: argparse.Namespace) -> int:
                     camera = entities["camera"][0]["entity_id"]
                     response = await export_clip(api, camera)
                     clip = str(response.get("media_source_id", ""))
+                await liven_up(session, api, sim_port, entities)
                 await api.ws(
                     {
                         "type": "lovelace/dashboards/create",
