@@ -23,7 +23,8 @@ metadata: the upper and lower row of every cell must disagree clearly, or the
 frame carries no strip (:class:`ClockNotFound`). Both clocks come from the
 same frame timestamp, so they always agree.
 
-Clips are cut and joined by stream copy, so they start on a keyframe: the
+Clips are cut by stream copy (and joined, on the integration's side, by
+``hub/clips.join_clips``), so they start on a keyframe: the
 last one at or before the requested time, which with 1 s GOPs and a
 whole-second request is the requested time exactly. Every output is written to
 a ``<name>.part.mp4`` file next to it first and renamed into place when
@@ -37,10 +38,8 @@ from collections.abc import Sequence
 import contextlib
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-import os
 from pathlib import Path
 import re
-import tempfile
 from typing import Final
 
 #: The ffmpeg and ffprobe programs, looked up on ``PATH``.
@@ -67,8 +66,8 @@ _COMMON_FFMPEG_ARGS: Final = (
     "-nostats",
     "-loglevel",
     "error",
-    # Stop at the first read error: without it ffmpeg exits 0 when, say, the
-    # concat demuxer cannot open the second part, leaving a truncated output.
+    # Stop at the first read error: without it ffmpeg may exit 0 on a damaged
+    # input, leaving a truncated output.
     "-xerror",
     "-y",
 )
@@ -448,57 +447,8 @@ async def cut_clip(
     )
 
 
-def _write_listing(parts: Sequence[Path], dest: Path) -> Path:
-    """Write the concat demuxer's list of ``parts`` next to ``dest``."""
-    lines = ["ffconcat version 1.0\n"]
-    for part in parts:
-        if not part.is_file():
-            raise MediaError(f"concat part {part} not found")
-        path = str(part.resolve())
-        if "\n" in path or "\r" in path:
-            raise MediaError(f"cannot concatenate {path!r}: line break in its name")
-        quoted = path.replace("'", "'\\''")
-        lines.append(f"file '{quoted}'\n")
-    handle, name = tempfile.mkstemp(
-        prefix=f".{dest.stem}.", suffix=".ffconcat", dir=dest.parent
-    )
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.writelines(lines)
-    return Path(name)
-
-
 def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
-
-
-async def concat_clips(parts: list[Path], dest: Path) -> None:
-    """Join ``parts`` one after the other into ``dest`` by stream copy.
-
-    The parts must share codec parameters (clips of one recorder do). Raises
-    :class:`MediaError` when a part is missing or unreadable; ``dest`` is then
-    left untouched and no temporary file remains.
-    """
-    if not parts:
-        raise ValueError("nothing to concatenate")
-    listing = _write_listing(parts, dest)
-    try:
-        await _ffmpeg_into(
-            dest,
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            "-i",
-            str(listing),
-            "-map",
-            "0",
-            "-c",
-            "copy",
-            "-movflags",
-            "+faststart",
-        )
-    finally:
-        _remove(listing)
 
 
 def _parse_pgm(data: bytes) -> tuple[int, int, bytes]:

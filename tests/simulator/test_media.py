@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
+from custom_components.alarmhub.hub.clips import ClipJoinError, join_clips
 from simulator import media
 from simulator.media import (
     CLOCK_BITS,
@@ -21,7 +22,6 @@ from simulator.media import (
     MediaError,
     MissingDependency,
     VideoPattern,
-    concat_clips,
     cut_clip,
     decode_clock_strip,
     make_recording,
@@ -363,43 +363,48 @@ def test_read_clock_past_the_end(recording: Path) -> None:
 # Joining
 
 
-def test_concat_clips(recording: Path, tmp_path: Path) -> None:
+# The simulator only cuts; joining pieces is the integration's job
+# (hub/clips.join_clips), checked here against the simulator's real clips.
+
+
+def test_join_clips(recording: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a.mp4", tmp_path / "b.mp4"
     run(cut_clip(recording, START, at(120), 30, first))
     run(cut_clip(recording, START, at(30), 30, second))
     joined = tmp_path / "joined.mp4"
-    run(concat_clips([first, second], joined))
+    run(join_clips(media.FFMPEG, [first, second], joined))
     assert run(probe_duration(joined)) == pytest.approx(60, abs=GOP)
     assert run(read_clock(joined)) == at(120)
     assert run(read_clock(joined, 29.5)) == at(149)
     assert run(read_clock(joined, 30.5)) == at(30)
     assert run(read_clock(joined, 59.5)) == at(59)
-    assert leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.mp4",
+        "b.mp4",
+        "joined.mp4",
+    ]
 
 
-def test_concat_failure_leaves_dest_alone_and_no_temp_files(
+def test_join_failure_is_an_error_and_leaves_no_listing(
     recording: Path, tmp_path: Path
 ) -> None:
     good = tmp_path / "good.mp4"
     run(cut_clip(recording, START, at(0), 30, good))
     garbage = tmp_path / "garbage.mp4"
     garbage.write_bytes(b"not a video")
-    dest = tmp_path / "joined.mp4"
-    dest.write_bytes(b"previous")
     # ffmpeg writes part of the output before it reaches the bad part; without
     # -xerror it would even exit 0.
-    with pytest.raises(MediaError, match="Invalid data"):
-        run(concat_clips([good, garbage], dest))
-    assert dest.read_bytes() == b"previous"
-    assert leftovers(tmp_path) == []
+    with pytest.raises(ClipJoinError, match="Invalid data"):
+        run(join_clips(media.FFMPEG, [good, garbage], tmp_path / "joined.mp4"))
+    assert not list(tmp_path.glob("*.ffconcat"))
 
 
-def test_concat_missing_part(recording: Path, tmp_path: Path) -> None:
-    with pytest.raises(MediaError, match="not found"):
-        run(concat_clips([tmp_path / "nope.mp4"], tmp_path / "joined.mp4"))
+def test_join_missing_part(tmp_path: Path) -> None:
+    with pytest.raises(ClipJoinError):
+        run(join_clips(media.FFMPEG, [tmp_path / "nope.mp4"], tmp_path / "joined.mp4"))
     with pytest.raises(ValueError, match="nothing"):
-        run(concat_clips([], tmp_path / "joined.mp4"))
-    assert list(tmp_path.iterdir()) == []
+        run(join_clips(media.FFMPEG, [], tmp_path / "joined.mp4"))
+    assert not list(tmp_path.glob("*.ffconcat"))
 
 
 # --------------------------------------------------------------------------
