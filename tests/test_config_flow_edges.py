@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.alarmhub.const import (
     CONF_BAUDRATE,
     CONF_SERIAL_PORT,
+    CONF_TLS,
     DOMAIN,
     TRANSPORT_NETWORK,
 )
@@ -198,3 +199,46 @@ async def test_reconfigure_serial(
     assert result["reason"] == "reconfigure_successful"
     assert serial_entry.data[CONF_SERIAL_PORT] == simulator.pty_path
     await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_tls_hub_unreachable(hass: HomeAssistant) -> None:
+    """No certificate to show when nothing answers: the form says so."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": TRANSPORT_NETWORK}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_PORT: 9, CONF_TOKEN: "t", CONF_TLS: True},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_discovered_tls_hub_unreachable(hass: HomeAssistant) -> None:
+    """A TLS hub that vanished right after announcing itself: the flow ends."""
+    info = _zeroconf(9)
+    info.properties["tls"] = "1"
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=info
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_reconfigure_to_unreachable_tls(
+    hass: HomeAssistant, network_entry: MockConfigEntry
+) -> None:
+    """Switching a hub to TLS on an address where nothing answers changes nothing."""
+    network_entry.add_to_hass(hass)
+    result = await network_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: 9, CONF_TLS: True}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert network_entry.data[CONF_PORT] != 9

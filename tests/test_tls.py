@@ -283,3 +283,32 @@ async def test_zeroconf_tls_hub(hass: HomeAssistant, tls_hub: TlsHub, hub: Hub) 
     assert result["data"][CONF_FINGERPRINT] == tls_hub.fingerprint
     assert result["data"][CONF_TOKEN] == TOKEN
     await hass.async_block_till_done()
+
+
+async def test_hub_gone_after_showing_its_certificate(
+    hass: HomeAssistant, tls_hub: TlsHub
+) -> None:
+    """Confirmed, but the hub went away meanwhile: the form says so, nothing added."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": TRANSPORT_NETWORK}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: tls_hub.port,
+            CONF_TOKEN: TOKEN,
+            CONF_TLS: True,
+        },
+    )
+    assert result["step_id"] == "tls_confirm"
+    assert tls_hub.server is not None
+    await tls_hub.server.stop()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert not hass.config_entries.async_entries(DOMAIN)
+    await tls_hub.server.start()  # the fixture stops it again
