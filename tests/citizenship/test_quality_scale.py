@@ -262,6 +262,19 @@ def check_docs_supported_functions() -> None:
         assert f"`{platform.value}`" in docs, platform
 
 
+def check_docs_events() -> None:
+    """Automation examples, and every event fired on the bus, are documented."""
+    from custom_components.alarmhub.clips import EVENT_CLIP_DONE, EVENT_CLIP_PROGRESS
+    from custom_components.alarmhub.coordinator import BUS_EVENTS
+
+    docs = (ROOT / "docs" / "automations.md").read_text()
+    assert "triggers:" in docs
+    assert (ROOT / "docs" / "examples" / "automations.yaml").is_file()
+    events = {f"alarmhub_{name}" for name in BUS_EVENTS}
+    for event in events | {EVENT_CLIP_DONE, EVENT_CLIP_PROGRESS}:
+        assert f"`{event}`" in docs, event
+
+
 def _docs_mention(*words: str) -> Callable[[], None]:
     def check() -> None:
         text = _docs().lower()
@@ -282,7 +295,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "docs-actions": check_docs_actions,
     "docs-configuration-parameters": _docs_mention("options"),
     "docs-data-update": _docs_mention("pushed", "30 seconds"),
-    "docs-examples": _docs_mention("automation:"),
+    "docs-examples": check_docs_events,
     "docs-high-level-description": _docs_mention("AlarmHub"),
     "docs-installation-instructions": _docs_mention("HACS", "manually"),
     "docs-installation-parameters": _docs_mention("access token", "serial"),
