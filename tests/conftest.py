@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
+import logging
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -49,6 +50,21 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         return_value=True,
     ):
         yield
+
+
+@pytest.fixture
+def debug_everywhere() -> Generator[None]:
+    """Put every logger, the root included, at DEBUG for the test."""
+    loggers = [
+        logging.getLogger(),
+        *map(logging.getLogger, logging.root.manager.loggerDict),
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ with the data any caller passes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from datetime import timedelta
 import json
 import logging
@@ -52,21 +52,6 @@ SENTINEL_2 = "52806137"
 #: (what it shows is the delivered mail) and the harness's in-memory storage,
 #: which logs the data it is given (HA's real Store logs only key and path).
 TEST_LOGGERS = ("mail.log", "pytest_homeassistant_custom_component.common")
-
-
-@pytest.fixture
-def debug_everywhere() -> Generator[None]:
-    """Put every logger, the root included, at DEBUG for the test."""
-    loggers = [
-        logging.getLogger(),
-        *map(logging.getLogger, logging.root.manager.loggerDict),
-    ]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.DEBUG)
-    yield
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.setLevel(level)
 
 
 async def test_no_code_anywhere(

@@ -17,7 +17,6 @@ there. (tests/test_code_secrets.py runs the user-code actions the same way.)
 
 from __future__ import annotations
 
-from collections.abc import Generator
 import json
 import logging
 from typing import Any
@@ -84,21 +83,6 @@ def config_entry(
     return MockConfigEntry(
         domain=DOMAIN, title="Demo Home", unique_id=network_entry.unique_id, data=data
     )
-
-
-@pytest.fixture
-def debug_everywhere() -> Generator[None]:
-    """Put every logger, the root included, at DEBUG for the test."""
-    loggers = [
-        logging.getLogger(),
-        *map(logging.getLogger, logging.root.manager.loggerDict),
-    ]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.DEBUG)
-    yield
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.setLevel(level)
 
 
 async def _panel(
