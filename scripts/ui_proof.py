@@ -77,8 +77,10 @@ def free_port() -> int:
 def write_config(config: Path, port: int) -> None:
     """Write HA's configuration (scripts/develop's) for ``port``."""
     template = (ROOT / "scripts" / "develop.d" / "configuration.yaml").read_text()
-    text = template.replace("__CONFIG__", str(config)).replace(
-        "server_port: 8123", f"server_port: {port}"
+    # A free port instead of the default 8123 (HA holds YAML http: settings
+    # on trial; the proof confirms them once onboarded).
+    text = template.replace("__CONFIG__", str(config)) + (
+        f"\nhttp:\n  server_host: 127.0.0.1\n  server_port: {port}\n"
     )
     (config / "media").mkdir(parents=True)
     (config / "configuration.yaml").write_text(text)
