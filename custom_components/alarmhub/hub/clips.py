@@ -33,8 +33,8 @@ from .exceptions import (
     AlarmHubRejectedError,
     AlarmHubTimeoutError,
 )
-from .models import CloudStatus, _get, _time
-from .protocol import ErrorCode, ProtocolError
+from .models import CloudStatus, _get, _required_time
+from .protocol import ErrorCode
 from .recorders import fallback_pieces, split_plan
 
 if TYPE_CHECKING:
@@ -72,13 +72,10 @@ class ClipTicket:
     @classmethod
     def from_dict(cls, obj: dict[str, Any]) -> Self:
         """Parse ``clip_download``'s answer."""
-        start = _time(obj, "start")
-        if start is None:
-            raise ProtocolError("missing field 'start'")
         return cls(
             path=_get(obj, "path", str),
             size=_get(obj, "size", int),
-            start=start,
+            start=_required_time(obj, "start"),
             length=_get(obj, "length", int),
         )
 
@@ -100,13 +97,10 @@ class UploadedClip:
     @classmethod
     def from_dict(cls, obj: dict[str, Any]) -> Self:
         """Parse the ``clip`` of ``clip_upload``'s answer."""
-        start = _time(obj, "start")
-        if start is None:
-            raise ProtocolError("missing field 'start'")
         return cls(
             id=_get(obj, "id", str),
             camera=_get(obj, "camera", str),
-            start=start,
+            start=_required_time(obj, "start"),
             length=_get(obj, "length", int),
             size=_get(obj, "size", int),
         )

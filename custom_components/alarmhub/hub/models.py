@@ -139,6 +139,13 @@ def _time(obj: Mapping[str, Any], key: str) -> datetime | None:
         raise ProtocolError(f"field {key!r} must be an ISO 8601 time") from None
 
 
+def _required_time(obj: Mapping[str, Any], key: str) -> datetime:
+    """Return ``obj[key]`` as a time; it must be there."""
+    if (value := _time(obj, key)) is None:
+        raise ProtocolError(f"missing field {key!r}")
+    return value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HubInfo:
     """What the hub says about itself in ``hello``."""
