@@ -19,7 +19,7 @@ import random
 from homeassistant.core import HomeAssistant
 
 from custom_components.alarmhub.coordinator import AlarmHubCoordinator
-from custom_components.alarmhub.hub import ZoneType
+from custom_components.alarmhub.panels.hub import ZoneType
 
 from .harness import SimulatorProcess, StateWatch, entity_id
 from .report import percentile

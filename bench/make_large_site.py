@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from custom_components.alarmhub.hub.codes import CodeRejected, check_code
+from custom_components.alarmhub.panels.hub.codes import CodeRejected, check_code
 
 SITE = Path(__file__).resolve().parent.parent / "simulator" / "sites" / "large.yaml"
 

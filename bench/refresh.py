@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 
-from custom_components.alarmhub.hub import HubState
+from custom_components.alarmhub.panels.hub import AlarmHubClient, HubState
 
 from .harness import StateWatch, integration
 from .report import Row, median
@@ -28,7 +28,9 @@ async def measure(quick: bool) -> list[Row]:
             await coordinator.async_refresh()
         watch = StateWatch(hass)
         watch.start()
-        state = await coordinator.client.request("get_state")
+        hub = coordinator.client
+        assert isinstance(hub, AlarmHubClient)
+        state = await hub.request("get_state")
         payload = json.dumps(state, separators=(",", ":")).encode()  # as on the wire
         await sim.call("reset")
         cpu: list[float] = []

@@ -33,7 +33,7 @@ import sys
 import time
 from typing import Any, override
 
-from custom_components.alarmhub.hub.protocol import Event, encode_frame
+from custom_components.alarmhub.panels.hub.protocol import Event, encode_frame
 from simulator.hub import Hub, Listener, load_site
 from simulator.recorders import recorders_of
 from simulator.server import SimulatorServer

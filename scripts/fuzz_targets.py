@@ -30,17 +30,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 with atheris.instrument_imports(
-    include=["custom_components.alarmhub.hub", "simulator"]
+    include=["custom_components.alarmhub.panels.hub", "simulator"]
 ):
-    from custom_components.alarmhub.hub.exceptions import AlarmHubProtocolError
-    from custom_components.alarmhub.hub.models import COLLECTIONS, HubInfo, HubState
-    from custom_components.alarmhub.hub.protocol import (
+    from custom_components.alarmhub.panels.exceptions import AlarmHubProtocolError
+    from custom_components.alarmhub.panels.hub.protocol import (
         FrameDecoder,
         Request,
         decode_message,
         encode_message,
         frame,
     )
+    from custom_components.alarmhub.panels.models import COLLECTIONS, HubInfo, HubState
     from simulator.clock import ManualClock
     from simulator.hub import Hub, load_site
     from simulator.server import Session

@@ -16,12 +16,12 @@ from typing import Any
 from aiohttp import web
 import yaml
 
-from custom_components.alarmhub.hub.models import ArmMode, ArmOption, ZoneType
-from custom_components.alarmhub.hub.protocol import (
+from custom_components.alarmhub.panels.hub.protocol import (
     PROTOCOL_VERSION,
     ErrorCode,
     Event,
 )
+from custom_components.alarmhub.panels.models import ArmMode, ArmOption, ZoneType
 
 from .clock import Clock, RealClock
 from .panel import Panel, Rejection, SimPartition, SimUser, SimZone

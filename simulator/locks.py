@@ -35,15 +35,15 @@ from weakref import WeakKeyDictionary
 
 from aiohttp import web
 
-from custom_components.alarmhub.hub.models import LockState
-from custom_components.alarmhub.hub.protocol import ErrorCode
-from custom_components.alarmhub.hub.zcl import (
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.zcl import (
     DEFAULT_MAX_USERS,
     PinStatus,
     ZclCommand,
     decode_request,
     encode_response,
 )
+from custom_components.alarmhub.panels.models import LockState
 
 from .clock import Clock, Timer
 from .panel import Rejection

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 import hmac
 from typing import Any
 
-from custom_components.alarmhub.hub.models import (
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.models import (
     ArmMode,
     ArmOption,
     PartitionState,
     ZoneType,
 )
-from custom_components.alarmhub.hub.protocol import ErrorCode
 
 from .clock import Clock, Timer
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 import weakref
 
-from custom_components.alarmhub.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
 
 from .account import Account, InvalidPhoneNumber, SamePhoneNumber, mask_phone
 from .panel import Rejection

@@ -1,7 +1,7 @@
 """Stream Video Recorders: cameras, clips, live view and the cloud clip store.
 
 A site lists its recorders (with a model from
-:mod:`custom_components.alarmhub.hub.recorders`) and their cameras::
+:mod:`custom_components.alarmhub.panels.hub.recorders`) and their cameras::
 
     recorders:
       - {id: svr1, name: Stream video recorder, model: ADC-CSVR2008P, serial: ...}
@@ -47,8 +47,8 @@ import tempfile
 from typing import TYPE_CHECKING, Any, Final
 import weakref
 
-from custom_components.alarmhub.hub.protocol import ErrorCode
-from custom_components.alarmhub.hub.recorders import (
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.recorders import (
     ClipLengthNotAllowed,
     Destination,
     RecorderModel,

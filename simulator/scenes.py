@@ -31,8 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from custom_components.alarmhub.hub.models import ArmMode, ArmOption, PartitionState
-from custom_components.alarmhub.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.models import ArmMode, ArmOption, PartitionState
 
 from .panel import Rejection
 

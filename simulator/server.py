@@ -20,19 +20,19 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from custom_components.alarmhub.hub.models import ZoneType
-from custom_components.alarmhub.hub.protocol import (
+from custom_components.alarmhub.panels.exceptions import ProtocolError
+from custom_components.alarmhub.panels.hub.protocol import (
     MAX_PAYLOAD,
     ErrorCode,
     FrameDecoder,
     Message,
-    ProtocolError,
     Request,
     Response,
     decode_message,
     encode_message,
     frame,
 )
+from custom_components.alarmhub.panels.models import ZoneType
 
 from .clock import ManualClock
 from .hub import Hub

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from custom_components.alarmhub.hub.transports import certificate_fingerprint
+from custom_components.alarmhub.panels.hub.transports import certificate_fingerprint
 
 VALID_DAYS = 3650
 

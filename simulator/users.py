@@ -42,7 +42,7 @@ from collections.abc import Awaitable, Callable
 import hmac
 from typing import TYPE_CHECKING, Any, Final
 
-from custom_components.alarmhub.hub.codes import (
+from custom_components.alarmhub.panels.hub.codes import (
     DEFAULT_CODE_LENGTH,
     MAX_CODE_LENGTH,
     MIN_CODE_LENGTH,
@@ -50,19 +50,19 @@ from custom_components.alarmhub.hub.codes import (
     check_code,
     generate_code,
 )
-from custom_components.alarmhub.hub.models import (
-    CodeStatus,
-    LockSyncState,
-    PartitionState,
-)
-from custom_components.alarmhub.hub.protocol import ErrorCode
-from custom_components.alarmhub.hub.zcl import (
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.zcl import (
     DEFAULT_MAX_USERS,
     ZclCommand,
     ZclError,
     decode_request,
     decode_response,
     hub_slot,
+)
+from custom_components.alarmhub.panels.models import (
+    CodeStatus,
+    LockSyncState,
+    PartitionState,
 )
 
 from .clock import Timer, utc

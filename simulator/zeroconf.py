@@ -8,7 +8,7 @@ import socket
 from zeroconf import IPVersion
 from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf
 
-from custom_components.alarmhub.hub.protocol import PROTOCOL_VERSION
+from custom_components.alarmhub.panels.hub.protocol import PROTOCOL_VERSION
 
 from .hub import Hub
 

@@ -16,8 +16,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant, ServiceResponse
 
 from custom_components.alarmhub.const import DOMAIN
-from custom_components.alarmhub.hub import ArmMode
-from custom_components.alarmhub.hub.protocol import Event
+from custom_components.alarmhub.panels.hub import ArmMode
+from custom_components.alarmhub.panels.hub.protocol import Event
 from simulator.hub import Hub
 from simulator.recorders import recorders_of
 

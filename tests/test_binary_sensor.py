@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.alarmhub.const import DOMAIN
-from custom_components.alarmhub.hub import ZoneType
+from custom_components.alarmhub.panels.hub import ZoneType
 from simulator.hub import Hub
 from simulator.panel import SimZone
 

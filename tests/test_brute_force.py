@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.alarmhub.const import DOMAIN
-from custom_components.alarmhub.hub import ArmMode
+from custom_components.alarmhub.panels.hub import ArmMode
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 

@@ -12,15 +12,15 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
 from custom_components.alarmhub.clip_errors import translate_clip_error, validate_length
-from custom_components.alarmhub.hub import (
+from custom_components.alarmhub.panels.hub import (
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubNotSupportedError,
     AlarmHubRejectedError,
 )
-from custom_components.alarmhub.hub.clips import ClipJoinError, ClipTimeoutError
-from custom_components.alarmhub.hub.models import Camera, Recorder
-from custom_components.alarmhub.hub.recorders import Destination
+from custom_components.alarmhub.panels.hub.clips import ClipJoinError, ClipTimeoutError
+from custom_components.alarmhub.panels.hub.recorders import Destination
+from custom_components.alarmhub.panels.models import Camera, Recorder
 
 from .citizenship.source import lookup, strings
 

@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.alarmhub.diagnostics import async_get_config_entry_diagnostics
-from custom_components.alarmhub.hub import ArmMode
+from custom_components.alarmhub.panels.hub import ArmMode
 from custom_components.alarmhub.pending import changes_for
 from simulator.clock import ManualClock
 from simulator.hub import Hub

@@ -7,7 +7,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.coordinator import AlarmHubCoordinator, Topic
-from custom_components.alarmhub.hub import ZoneType
+from custom_components.alarmhub.panels.hub import ZoneType
 from simulator.hub import Hub
 from simulator.panel import SimZone
 

@@ -28,8 +28,8 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.alarmhub.hub import Backoff
-from custom_components.alarmhub.hub.protocol import Event
+from custom_components.alarmhub.panels.base import Backoff
+from custom_components.alarmhub.panels.hub.protocol import Event
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.server import SimulatorServer

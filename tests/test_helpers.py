@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.helpers import translate_error
-from custom_components.alarmhub.hub import (
+from custom_components.alarmhub.panels.hub import (
     AlarmHubAuthError,
     AlarmHubConnectionError,
     AlarmHubError,

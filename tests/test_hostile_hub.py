@@ -30,8 +30,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.alarmhub.const import CONF_TRANSPORT, DOMAIN, TRANSPORT_NETWORK
-from custom_components.alarmhub.hub import Backoff
-from custom_components.alarmhub.hub.protocol import MAX_PAYLOAD
+from custom_components.alarmhub.panels.base import Backoff
+from custom_components.alarmhub.panels.hub.protocol import MAX_PAYLOAD
 
 from .common import settle
 from .test_faults import _wait

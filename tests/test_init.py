@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.alarmhub.const import DOMAIN, SCAN_INTERVAL
-from custom_components.alarmhub.hub import Backoff
+from custom_components.alarmhub.panels.base import Backoff
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.server import SimulatorServer

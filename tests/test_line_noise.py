@@ -37,7 +37,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.alarmhub.const import SCAN_INTERVAL
-from custom_components.alarmhub.hub import SerialTransport
+from custom_components.alarmhub.panels.hub import SerialTransport
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.noise import LineNoise

@@ -27,7 +27,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.const import DOMAIN
-from custom_components.alarmhub.hub.codes import CodeRejected, check_code
+from custom_components.alarmhub.panels.hub.codes import CodeRejected, check_code
 from simulator.hub import Hub
 
 from .common import settle

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.alarmhub.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.locks import door_locks

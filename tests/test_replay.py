@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.alarmhub.hub import ArmMode
+from custom_components.alarmhub.panels.hub import ArmMode
 from custom_components.alarmhub.pending import changes_for
 from simulator.hub import Hub
 from simulator.locks import door_locks

@@ -37,7 +37,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alarmhub.const import DOMAIN, TRANSPORT_NETWORK
 from custom_components.alarmhub.diagnostics import async_get_config_entry_diagnostics
-from custom_components.alarmhub.hub import Backoff
+from custom_components.alarmhub.panels.base import Backoff
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.server import SimulatorServer

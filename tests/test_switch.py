@@ -20,7 +20,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.alarmhub.const import DOMAIN
-from custom_components.alarmhub.hub import ZoneType
+from custom_components.alarmhub.panels.hub import ZoneType
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.panel import SimZone

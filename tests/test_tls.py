@@ -36,8 +36,8 @@ from custom_components.alarmhub.const import (
     SCAN_INTERVAL,
     TRANSPORT_NETWORK,
 )
-from custom_components.alarmhub.hub import Backoff
-from custom_components.alarmhub.hub.transports import fetch_fingerprint
+from custom_components.alarmhub.panels.base import Backoff
+from custom_components.alarmhub.panels.hub.transports import fetch_fingerprint
 from simulator.hub import Hub
 from simulator.server import SimulatorServer
 from simulator.tls import ensure_certificate, fingerprint, server_context

@@ -12,8 +12,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.alarmhub.hub import ArmMode, PartitionState
-from custom_components.alarmhub.hub.codes import check_code
+from custom_components.alarmhub.panels.hub import ArmMode, PartitionState
+from custom_components.alarmhub.panels.hub.codes import check_code
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 

@@ -27,7 +27,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, Stat
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.alarmhub.alarm_control_panel import STATES
-from custom_components.alarmhub.hub.models import HubState
+from custom_components.alarmhub.panels.models import HubState
 from simulator.hub import Hub
 
 type Moment = dict[str, Any]

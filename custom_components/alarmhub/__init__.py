@@ -12,7 +12,7 @@ from .connection import async_create_client
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
-from .hub import AlarmHubAuthError, AlarmHubCertificateError, AlarmHubError
+from .panels.hub import AlarmHubAuthError, AlarmHubCertificateError, AlarmHubError
 from .pending import async_setup_changes
 from .repairs import (
     async_certificate_changed,

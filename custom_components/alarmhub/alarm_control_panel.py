@@ -18,7 +18,7 @@ from .const import ARM_OPTIONS_KEY, DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .helpers import call_hub, checked_code
-from .hub import ArmMode, ArmOption, Partition, PartitionState
+from .panels.hub import ArmMode, ArmOption, Partition, PartitionState
 
 PARALLEL_UPDATES = 0
 

@@ -14,7 +14,7 @@ from homeassistant.helpers.typing import VolDictType
 import probatio as vol
 
 from .const import DOMAIN
-from .hub import ArmMode, ArmOption
+from .panels.hub import ArmMode, ArmOption
 
 SERVICE_ARM = "arm"
 ATTR_MODE = "mode"

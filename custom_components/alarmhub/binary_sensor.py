@@ -25,7 +25,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
-from .hub import Zone, ZoneType
+from .panels.hub import Zone, ZoneType
 
 PARALLEL_UPDATES = 0
 

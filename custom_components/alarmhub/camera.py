@@ -19,9 +19,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import LOGGER, MANUFACTURER
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, connected_device_info
-from .hub import AlarmHubError
-from .hub.clips import can_fetch_files, live_stream_url
-from .hub.models import Camera, Recorder
+from .panels.base import Capability
+from .panels.hub import AlarmHubError
+from .panels.hub.clips import can_fetch_files, live_stream_url
+from .panels.models import Camera, Recorder
 
 PARALLEL_UPDATES = 0
 
@@ -65,7 +66,7 @@ class AlarmHubCamera(AlarmHubEntity, CameraEntity):
             name=recorder.name,
             model=recorder.model,
         )
-        if can_fetch_files(coordinator.client):
+        if can_fetch_files(coordinator.hub_client(Capability.CAMERAS)):
             self._attr_supported_features = CameraEntityFeature.STREAM
 
     @override
@@ -88,7 +89,9 @@ class AlarmHubCamera(AlarmHubEntity, CameraEntity):
     async def stream_source(self) -> str | None:
         """Return the URL of the camera's live view on the hub."""
         try:
-            return await live_stream_url(self.coordinator.client, self.camera_id)
+            return await live_stream_url(
+                self.coordinator.hub_client(Capability.CAMERAS), self.camera_id
+            )
         except AlarmHubError as err:
             LOGGER.debug("No live view for camera %s: %s", self.camera_id, err)
             return None

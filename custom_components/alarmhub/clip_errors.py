@@ -16,11 +16,10 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .helpers import translate_error
-from .hub import AlarmHubError, AlarmHubNotSupportedError, AlarmHubRejectedError
-from .hub.clips import ClipJoinError, ClipTimeoutError
-from .hub.models import Camera, Recorder
-from .hub.protocol import ErrorCode
-from .hub.recorders import (
+from .panels.exceptions import ErrorCode
+from .panels.hub import AlarmHubError, AlarmHubNotSupportedError, AlarmHubRejectedError
+from .panels.hub.clips import ClipJoinError, ClipTimeoutError
+from .panels.hub.recorders import (
     ClipLengthNotAllowed,
     Destination,
     UnknownRecorderModel,
@@ -28,6 +27,7 @@ from .hub.recorders import (
     check_length,
     format_length,
 )
+from .panels.models import Camera, Recorder
 
 _MEGABYTE = 1024 * 1024
 

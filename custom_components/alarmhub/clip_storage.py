@@ -23,8 +23,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util, slugify
 
 from .const import DOMAIN
-from .hub.models import Camera
-from .hub.recorders import format_length
+from .panels.hub.recorders import format_length
+from .panels.models import Camera
 
 CLIPS_DIR: Final = "alarmhub"
 PREFERRED_MEDIA_DIR: Final = "local"

@@ -53,16 +53,17 @@ from .clip_errors import translate_clip_error, validate_length
 from .clip_storage import ClipLocation, media_root
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .hub import AlarmHubError
-from .hub.clips import (
+from .panels.base import Capability
+from .panels.hub import AlarmHubError
+from .panels.hub.clips import (
     can_fetch_files,
     download_clip,
     is_faststart,
     join_clips,
     upload_clip,
 )
-from .hub.models import Camera, Recorder
-from .hub.recorders import ALL_CLIP_LENGTHS, Destination
+from .panels.hub.recorders import ALL_CLIP_LENGTHS, Destination
+from .panels.models import Camera, Recorder
 
 SERVICE_EXPORT_CLIP: Final = "export_clip"
 ATTR_CAMERA: Final = "camera"
@@ -166,7 +167,7 @@ def resolve_job(hass: HomeAssistant, call: ServiceCall) -> ClipJob:
     )
     validate_length(recorder, camera, job.length, job.destination)
     if job.destination is Destination.DOWNLOAD and not can_fetch_files(
-        coordinator.client
+        coordinator.hub_client(Capability.CLIPS)
     ):
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="download_needs_network"
@@ -271,7 +272,7 @@ class ClipExporter:
         workdir = await hass.async_add_executor_job(_make_workdir, dest)
         done = False
         try:
-            client = job.coordinator.client
+            client = job.coordinator.hub_client(Capability.CLIPS)
             parts = await download_clip(
                 client,
                 job.camera.id,
@@ -305,7 +306,10 @@ class ClipExporter:
 
     async def _upload(self, job: ClipJob) -> dict[str, Any]:
         clip, cloud = await upload_clip(
-            job.coordinator.client, job.camera.id, job.start, job.length
+            job.coordinator.hub_client(Capability.CLIPS),
+            job.camera.id,
+            job.start,
+            job.length,
         )
         return {
             "clip_id": clip.id,

@@ -21,7 +21,7 @@ from homeassistant.const import EntityCategory, UnitOfInformation
 
 from .coordinator import AlarmHubCoordinator
 from .entity import AlarmHubEntity
-from .hub.models import CloudStatus
+from .panels.models import CloudStatus
 
 CLOUD_ID: Final = "account"
 

@@ -40,7 +40,7 @@ from .const import (
     TRANSPORT_NETWORK,
     TRANSPORT_SERIAL,
 )
-from .hub import (
+from .panels.hub import (
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
@@ -48,8 +48,8 @@ from .hub import (
     ArmOption,
     HubInfo,
 )
-from .hub.protocol import ErrorCode
-from .hub.transports import fetch_fingerprint
+from .panels.hub.protocol import ErrorCode
+from .panels.hub.transports import fetch_fingerprint
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 

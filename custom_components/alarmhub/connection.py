@@ -16,7 +16,7 @@ from .const import (
     LOGGER,
     TRANSPORT_SERIAL,
 )
-from .hub import (
+from .panels.hub import (
     AlarmHubAuthError,
     AlarmHubClient,
     AlarmHubConnectionError,

@@ -10,13 +10,14 @@ from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER, SCAN_INTERVAL
 from .events import bus_event_data
-from .hub import (
+from .panels.base import Capability, Event, Panel
+from .panels.hub import (
     AlarmHubAuthError,
     AlarmHubClient,
     AlarmHubConnectionError,
@@ -25,8 +26,7 @@ from .hub import (
     HubInfo,
     HubState,
 )
-from .hub.models import COLLECTIONS
-from .hub.protocol import Event
+from .panels.models import COLLECTIONS
 from .repairs import async_certificate_changed
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
@@ -61,7 +61,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         self,
         hass: HomeAssistant,
         entry: AlarmHubConfigEntry,
-        client: AlarmHubClient,
+        client: Panel,
         info: HubInfo,
         hub_device_id: str,
     ) -> None:
@@ -278,6 +278,24 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         while self._unsubscribe:
             self._unsubscribe.pop()()
         await self.client.close()
+
+    def hub_client(self, capability: Capability) -> AlarmHubClient:
+        """Return the hub for something only the AlarmHub hub can do.
+
+        Entities exist only for what the panel can do, so only an action can
+        ask a panel for something it lacks: it is refused, naming the panel.
+        """
+        client = self.client
+        if capability in client.capabilities and isinstance(client, AlarmHubClient):
+            return client
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_supported_by_panel",
+            translation_placeholders={
+                "panel": self.config_entry.title,
+                "capability": capability.value,
+            },
+        )
 
     def diagnostics(self) -> dict[str, Any]:
         """Return a summary for diagnostics (no secrets are ever held here)."""

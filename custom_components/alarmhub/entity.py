@@ -14,7 +14,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator, Topic
-from .hub import HubInfo, HubState
+from .panels.hub import HubInfo, HubState
 
 
 class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):

@@ -23,7 +23,7 @@ from .const import DOMAIN
 
 if TYPE_CHECKING:
     from .coordinator import AlarmHubCoordinator
-    from .hub.protocol import Event
+    from .panels.base import Event
 
 #: Event data key -> (entity platform, unique id kind) of the entity it names.
 ENTITY_KEYS: Mapping[str, tuple[Platform, str]] = {

@@ -15,14 +15,14 @@ from typing import Any
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .hub import (
+from .panels.exceptions import ErrorCode
+from .panels.hub import (
     AlarmHubAuthError,
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
     HubInfo,
 )
-from .hub.protocol import ErrorCode
 
 #: Hub error codes that mean "the user asked for something that cannot be".
 USER_ERRORS = frozenset(

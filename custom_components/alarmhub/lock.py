@@ -11,7 +11,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, connected_device_info
 from .helpers import call_hub
-from .hub import Lock, LockState
+from .panels.base import Capability
+from .panels.hub import Lock, LockState
 
 PARALLEL_UPDATES = 0
 LOCK_MODEL = "Zigbee door lock"
@@ -91,9 +92,17 @@ class AlarmHubLock(AlarmHubEntity, LockEntity):
     @override
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock the door."""
-        await call_hub(self.coordinator.client.request("lock", lock=self.lock_id))
+        await call_hub(
+            self.coordinator.hub_client(Capability.LOCKS).request(
+                "lock", lock=self.lock_id
+            )
+        )
 
     @override
     async def async_unlock(self, **kwargs: Any) -> None:
         """Unlock the door."""
-        await call_hub(self.coordinator.client.request("unlock", lock=self.lock_id))
+        await call_hub(
+            self.coordinator.hub_client(Capability.LOCKS).request(
+                "unlock", lock=self.lock_id
+            )
+        )

@@ -42,15 +42,16 @@ from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, LOGGER
 from .coordinator import AlarmHubConfigEntry
-from .hub import (
+from .panels.base import Panel, UserChange
+from .panels.exceptions import AlarmHubNotSupportedError, ErrorCode
+from .panels.hub import (
     AlarmHubClient,
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
 )
-from .hub.codes import generate_code
-from .hub.protocol import ErrorCode
-from .hub.usercodes import send_pin
+from .panels.hub.codes import generate_code
+from .panels.hub.usercodes import send_pin
 
 STORAGE_VERSION: Final = 1
 #: Delay before a lock that did not answer is tried again; it doubles.
@@ -138,7 +139,7 @@ class ChangeQueue:
         self,
         hass: HomeAssistant,
         entry: AlarmHubConfigEntry,
-        client: AlarmHubClient,
+        client: Panel,
         on_change: Callable[[], None],
     ) -> None:
         """Prepare an empty queue; :meth:`async_load` fills it."""
@@ -288,6 +289,8 @@ class ChangeQueue:
         client = self.client
         if change.kind in (Kind.SET_PIN, Kind.CLEAR_PIN):
             assert change.lock is not None and change.slot is not None
+            if not isinstance(client, AlarmHubClient):  # only the hub has locks
+                raise AlarmHubNotSupportedError("this panel has no door locks")
             self._tsn = (self._tsn + 1) % 256
             response = await send_pin(
                 client,
@@ -298,14 +301,13 @@ class ChangeQueue:
                 change_id=change.id,
             )
             return {"lock_status": response.status_name}
-        args: dict[str, Any] = {}
-        if change.slot is not None:
-            args["slot"] = change.slot
-        if change.name is not None:
-            args["name"] = change.name
-        if change.code is not None:
-            args["code"] = change.code
-        return await client.request(change.kind.value, change_id=change.id, **args)
+        return await client.change_user(
+            UserChange(change.kind.value),
+            change_id=change.id,
+            slot=change.slot,
+            name=change.name,
+            code=change.code,
+        )
 
     async def _process(self, change: Change) -> None:
         try:

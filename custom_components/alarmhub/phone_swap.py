@@ -25,7 +25,8 @@ import probatio as vol
 
 from .const import DOMAIN
 from .helpers import call_hub
-from .hub.results import AccountChange
+from .panels.base import Capability
+from .panels.hub.results import AccountChange
 from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
 SERVICE_PHONE_SWAP = "phone_swap"
@@ -59,7 +60,7 @@ async def _async_phone_swap(call: ServiceCall) -> ServiceResponse:
     coordinator = coordinator_for_call(call.hass, call)
     dry_run: bool = call.data[ATTR_DRY_RUN]
     result = await call_hub(
-        coordinator.client.phone_swap(
+        coordinator.hub_client(Capability.ACCOUNT).phone_swap(
             call.data[ATTR_OLD_NUMBER], call.data[ATTR_NEW_NUMBER], dry_run=dry_run
         )
     )

@@ -21,8 +21,9 @@ from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities
 from .helpers import call_hub
-from .hub.protocol import ErrorCode
-from .hub.results import SceneActionResult
+from .panels.base import Capability
+from .panels.exceptions import ErrorCode
+from .panels.hub.results import SceneActionResult
 
 PARALLEL_UPDATES = 0
 
@@ -76,7 +77,9 @@ class AlarmHubScene(AlarmHubEntity, Scene):
     @override
     async def async_activate(self, **kwargs: Any) -> None:
         """Run the scene on the hub; say which actions failed, if any."""
-        result = await call_hub(self.coordinator.client.activate_scene(self.scene_id))
+        result = await call_hub(
+            self.coordinator.hub_client(Capability.SCENES).activate_scene(self.scene_id)
+        )
         if not (failed := result.failed):
             return
         placeholders = {

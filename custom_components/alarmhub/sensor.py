@@ -32,8 +32,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .cloud import cloud_sensors
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, connected_device_info
-from .hub import CodeStatus, HubState, LockSyncState, User
 from .lock import LOCK_MODEL
+from .panels.hub import CodeStatus, HubState, LockSyncState, User
 from .pending import ChangeQueue, changes_for
 
 PARALLEL_UPDATES = 0

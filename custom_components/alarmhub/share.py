@@ -46,7 +46,7 @@ from homeassistant.helpers.template import Template
 import probatio as vol
 
 from .const import DOMAIN, LOGGER
-from .hub import LockSyncState
+from .panels.hub import LockSyncState
 from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
 ATTR_SLOT: Final = "slot"

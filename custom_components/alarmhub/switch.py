@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .helpers import call_hub
-from .hub import ZoneType
+from .panels.hub import ZoneType
 
 PARALLEL_UPDATES = 0
 

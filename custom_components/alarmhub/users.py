@@ -41,8 +41,13 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import AlarmHubCoordinator
 from .helpers import translate_error
-from .hub import Lock, LockSyncState, PartitionState, User
-from .hub.codes import DEFAULT_CODE_LENGTH, CodeRejected, check_code, generate_code
+from .panels.hub import Lock, LockSyncState, PartitionState, User
+from .panels.hub.codes import (
+    DEFAULT_CODE_LENGTH,
+    CodeRejected,
+    check_code,
+    generate_code,
+)
 from .pending import Change, ChangeQueue, Kind, Outcome, Status, changes_for
 from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 

@@ -221,7 +221,7 @@ def check_strict_typing() -> None:
     config.read(ROOT / "setup.cfg")
     assert config.getboolean("mypy", "strict")
     assert "custom_components/alarmhub" in config.get("mypy", "files")
-    assert (COMPONENT / "hub" / "py.typed").is_file()
+    assert (COMPONENT / "panels" / "py.typed").is_file()
 
 
 def check_entity_category() -> None:

@@ -27,8 +27,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.alarmhub import config_flow
 from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.helpers import USER_ERRORS, rejection_placeholders
-from custom_components.alarmhub.hub import AlarmHubRejectedError
-from custom_components.alarmhub.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub import AlarmHubRejectedError
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
 
 from .source import (
     COMPONENT,

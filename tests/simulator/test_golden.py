@@ -6,7 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from custom_components.alarmhub.hub.protocol import decode_message
+from custom_components.alarmhub.panels.hub.protocol import decode_message
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.server import Session

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.alarmhub.hub.clips import ClipJoinError, join_clips
+from custom_components.alarmhub.panels.hub.clips import ClipJoinError, join_clips
 from simulator import media
 from simulator.media import (
     CLOCK_BITS,

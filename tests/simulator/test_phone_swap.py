@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.alarmhub.hub.protocol import ErrorCode, Event
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode, Event
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.panel import Rejection

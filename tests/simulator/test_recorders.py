@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.alarmhub.hub.protocol import ErrorCode
-from custom_components.alarmhub.hub.recorders import (
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.recorders import (
     ALL_CLIP_LENGTHS,
     MODELS,
     ClipLengthNotAllowed,

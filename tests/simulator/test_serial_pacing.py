@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from custom_components.alarmhub.hub import AlarmHubClient, SerialTransport
-from custom_components.alarmhub.hub.protocol import Event, encode_frame
+from custom_components.alarmhub.panels.hub import AlarmHubClient, SerialTransport
+from custom_components.alarmhub.panels.hub.protocol import Event, encode_frame
 from simulator.hub import Hub
 from simulator.server import SimulatorServer
 

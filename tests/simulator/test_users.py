@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import ClientSession
 import pytest
 
-from custom_components.alarmhub.hub import ArmMode, HubState, zcl
-from custom_components.alarmhub.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub import ArmMode, HubState, zcl
+from custom_components.alarmhub.panels.hub.protocol import ErrorCode
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.locks import door_locks

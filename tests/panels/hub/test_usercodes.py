@@ -6,10 +6,10 @@ from typing import Any, cast
 
 import pytest
 
-from custom_components.alarmhub.hub import AlarmHubClient
-from custom_components.alarmhub.hub.exceptions import AlarmHubProtocolError
-from custom_components.alarmhub.hub.usercodes import send_pin
-from custom_components.alarmhub.hub.zcl import encode_response
+from custom_components.alarmhub.panels.exceptions import AlarmHubProtocolError
+from custom_components.alarmhub.panels.hub import AlarmHubClient
+from custom_components.alarmhub.panels.hub.usercodes import send_pin
+from custom_components.alarmhub.panels.hub.zcl import encode_response
 
 
 class Carrier:

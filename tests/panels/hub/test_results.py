@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.alarmhub.hub.protocol import ProtocolError
-from custom_components.alarmhub.hub.results import (
+from custom_components.alarmhub.panels.exceptions import ProtocolError
+from custom_components.alarmhub.panels.hub.results import (
     AccountChange,
     PhoneSwapResult,
     SceneResult,

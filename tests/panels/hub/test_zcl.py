@@ -14,8 +14,8 @@ import pytest
 from zigpy.zcl import foundation
 from zigpy.zcl.clusters.closures import DoorLock
 
-from custom_components.alarmhub.hub import zcl
-from custom_components.alarmhub.hub.zcl import (
+from custom_components.alarmhub.panels.hub import zcl
+from custom_components.alarmhub.panels.hub.zcl import (
     CLUSTER_ID,
     DEFAULT_MAX_USERS,
     PinStatus,

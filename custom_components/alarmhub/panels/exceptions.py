@@ -1,4 +1,4 @@
-"""Exceptions raised by the AlarmHub client.
+"""Exceptions raised by every panel client (the hub, the AlarmDecoder).
 
 Messages never contain user codes or tokens: a rejection carries the hub's
 error code, its reason and structured details, all chosen by the hub, which
@@ -7,6 +7,7 @@ never echoes a secret back.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 
@@ -38,6 +39,10 @@ class AlarmHubProtocolError(AlarmHubError):
     """The hub sent something that does not follow the protocol."""
 
 
+class ProtocolError(AlarmHubProtocolError):
+    """Bytes or a message that do not follow the protocol."""
+
+
 class AlarmHubRejectedError(AlarmHubError):
     """The hub understood the request and refused it, with a reason."""
 
@@ -49,3 +54,27 @@ class AlarmHubRejectedError(AlarmHubError):
         self.code = code
         self.reason = reason
         self.details = details or {}
+
+
+class ErrorCode(StrEnum):
+    """Why a panel refused a request: the hub's error codes, shared by every panel."""
+
+    AUTH_FAILED = "auth_failed"
+    BAD_REQUEST = "bad_request"
+    UNKNOWN_COMMAND = "unknown_command"
+    NOT_FOUND = "not_found"
+    ZONES_OPEN = "zones_open"
+    INVALID_CODE = "invalid_code"
+    LOCKED_OUT = "locked_out"
+    SYSTEM_ARMED = "system_armed"
+    NOT_SUPPORTED = "not_supported"
+    CODE_REJECTED = "code_rejected"
+    PAIRING_CLOSED = "pairing_closed"
+    BUSY = "busy"
+    TIMEOUT = "timeout"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    NO_RECORDINGS = "no_recordings"
+    OFFLINE = "offline"
+    DISK_FULL = "disk_full"
+    INVALID_PHONE = "invalid_phone"
+    INTERNAL = "internal"

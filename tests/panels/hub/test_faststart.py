@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.alarmhub.hub.clips import is_faststart
+from custom_components.alarmhub.panels.hub.clips import is_faststart
 
 
 def box(kind: bytes, body: bytes = b"", *, large: bool = False) -> bytes:

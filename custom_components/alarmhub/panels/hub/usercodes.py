@@ -13,8 +13,8 @@ No function here logs, and no error message holds a code or a frame.
 
 from __future__ import annotations
 
+from ..exceptions import AlarmHubProtocolError
 from .client import AlarmHubClient
-from .exceptions import AlarmHubProtocolError
 from .zcl import (
     ZclError,
     ZclResponse,

@@ -28,12 +28,39 @@ from __future__ import annotations
 import binascii
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 import json
 import struct
 from typing import Any, Final
 
-from .exceptions import AlarmHubProtocolError
+from ..base import Event
+from ..exceptions import ErrorCode, ProtocolError
+from ..models import MAX_INT
+
+# Events, error codes and protocol errors are shared by every panel family
+# (``..base``, ``..exceptions``); they are part of this protocol too.
+__all__ = [
+    "ETX",
+    "HEADER",
+    "MAX_INT",
+    "MAX_PAYLOAD",
+    "PROTOCOL_VERSION",
+    "SERIAL_BAUDRATE",
+    "STX",
+    "TRAILER",
+    "ErrorCode",
+    "Event",
+    "FrameDecoder",
+    "Message",
+    "ProtocolError",
+    "Request",
+    "Response",
+    "crc16",
+    "decode_message",
+    "encode_frame",
+    "encode_message",
+    "frame",
+    "parse_message",
+]
 
 PROTOCOL_VERSION: Final = 1
 
@@ -44,37 +71,6 @@ TRAILER: Final = struct.Struct(">HB")
 #: Largest payload accepted on either transport, in bytes.
 MAX_PAYLOAD: Final = 256 * 1024
 SERIAL_BAUDRATE: Final = 115200
-#: Integers on the wire (ids, seq, sizes) stay below this; a bigger one is
-#: hostile (a huge seq would blind the client to gaps from then on).
-MAX_INT: Final = 2**63
-
-
-class ProtocolError(AlarmHubProtocolError):
-    """Bytes or a message that do not follow the protocol."""
-
-
-class ErrorCode(StrEnum):
-    """Error codes a hub puts in a failed response."""
-
-    AUTH_FAILED = "auth_failed"
-    BAD_REQUEST = "bad_request"
-    UNKNOWN_COMMAND = "unknown_command"
-    NOT_FOUND = "not_found"
-    ZONES_OPEN = "zones_open"
-    INVALID_CODE = "invalid_code"
-    LOCKED_OUT = "locked_out"
-    SYSTEM_ARMED = "system_armed"
-    NOT_SUPPORTED = "not_supported"
-    CODE_REJECTED = "code_rejected"
-    PAIRING_CLOSED = "pairing_closed"
-    BUSY = "busy"
-    TIMEOUT = "timeout"
-    QUOTA_EXCEEDED = "quota_exceeded"
-    NO_RECORDINGS = "no_recordings"
-    OFFLINE = "offline"
-    DISK_FULL = "disk_full"
-    INVALID_PHONE = "invalid_phone"
-    INTERNAL = "internal"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,19 +105,6 @@ class Response:
         if self.details:
             error["details"] = self.details
         return {"type": "res", "id": self.id, "ok": False, "error": error}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
-    """Something that happened on the hub, numbered by ``seq``."""
-
-    seq: int
-    event: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the wire form."""
-        return {"type": "evt", "seq": self.seq, "event": self.event, "data": self.data}
 
 
 type Message = Request | Response | Event

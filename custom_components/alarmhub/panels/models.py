@@ -1,4 +1,7 @@
-"""Typed models of what a hub reports.
+"""Typed models of what a panel reports, shared by every panel family.
+
+The AlarmHub hub sends them as JSON (``from_dict`` parses its wire form);
+other panel families build them from what their own bus says.
 
 Every object is parsed from the wire with strict checks: a wrong type or an
 unknown enum value raises :class:`ProtocolError`, so nothing malformed ever
@@ -11,9 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Final, Self
 
-from .protocol import MAX_INT, ProtocolError
+from .exceptions import ProtocolError
+
+#: Integers on the wire (ids, seq, sizes) stay below this; a bigger one is
+#: hostile (a huge seq would blind the client to gaps from then on).
+MAX_INT: Final = 2**63
 
 
 class PartitionState(StrEnum):

@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.alarmhub.hub import (
+from custom_components.alarmhub.panels.hub import (
     AlarmHubClient,
     AlarmHubConnectionError,
     AlarmHubTimeoutError,
@@ -22,8 +22,13 @@ from custom_components.alarmhub.hub import (
     Backoff,
     SerialTransport,
 )
-from custom_components.alarmhub.hub.protocol import HEADER, STX, FrameDecoder, frame
-from custom_components.alarmhub.hub.transports import FRAME_GAP_TIMEOUT
+from custom_components.alarmhub.panels.hub.protocol import (
+    HEADER,
+    STX,
+    FrameDecoder,
+    frame,
+)
+from custom_components.alarmhub.panels.hub.transports import FRAME_GAP_TIMEOUT
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.server import SimulatorServer

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from .models import _get, _opt
-from .protocol import ProtocolError
+from ..exceptions import ProtocolError
+from ..models import _get, _opt
 
 
 def _objects(obj: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:

@@ -1,7 +1,7 @@
 """Client library for AlarmHub security hubs (no Home Assistant imports)."""
 
-from .client import AlarmHubClient, Backoff
-from .exceptions import (
+from ..base import Backoff
+from ..exceptions import (
     AlarmHubAuthError,
     AlarmHubCertificateError,
     AlarmHubConnectionError,
@@ -11,7 +11,7 @@ from .exceptions import (
     AlarmHubRejectedError,
     AlarmHubTimeoutError,
 )
-from .models import (
+from ..models import (
     ArmMode,
     ArmOption,
     CodeStatus,
@@ -26,6 +26,7 @@ from .models import (
     Zone,
     ZoneType,
 )
+from .client import AlarmHubClient
 from .transports import SerialTransport, Transport, WebSocketTransport
 
 __all__ = [

@@ -27,13 +27,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from .exceptions import (
+from ..exceptions import (
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
     AlarmHubTimeoutError,
 )
-from .models import CloudStatus, _get, _required_time
+from ..models import CloudStatus, _get, _required_time
 from .protocol import ErrorCode
 from .recorders import fallback_pieces, split_plan
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.alarmhub.hub import recorders
-from custom_components.alarmhub.hub.recorders import (
+from custom_components.alarmhub.panels.hub import recorders
+from custom_components.alarmhub.panels.hub.recorders import (
     ALL_CLIP_LENGTHS,
     MAX_DOWNLOAD_SECONDS,
     MAX_UPLOAD_SECONDS,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.alarmhub.hub.protocol import (
+from custom_components.alarmhub.panels.hub.protocol import (
     MAX_PAYLOAD,
     STX,
     FrameDecoder,
@@ -20,7 +20,7 @@ from custom_components.alarmhub.hub.protocol import (
 )
 
 GOLDEN = json.loads(
-    (Path(__file__).parent.parent / "fixtures" / "golden_frames.json").read_text()
+    (Path(__file__).parents[2] / "fixtures" / "golden_frames.json").read_text()
 )["frames"]
 
 

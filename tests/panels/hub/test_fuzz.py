@@ -20,9 +20,8 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 import pytest
 
-from custom_components.alarmhub.hub.exceptions import AlarmHubProtocolError
-from custom_components.alarmhub.hub.models import COLLECTIONS, HubInfo, HubState
-from custom_components.alarmhub.hub.protocol import (
+from custom_components.alarmhub.panels.exceptions import AlarmHubProtocolError
+from custom_components.alarmhub.panels.hub.protocol import (
     ETX,
     HEADER,
     STX,
@@ -38,6 +37,7 @@ from custom_components.alarmhub.hub.protocol import (
     frame,
     parse_message,
 )
+from custom_components.alarmhub.panels.models import COLLECTIONS, HubInfo, HubState
 from simulator.clock import ManualClock
 from simulator.hub import Hub, load_site
 from simulator.server import Session

@@ -11,14 +11,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 import contextlib
-from dataclasses import dataclass
 import itertools
 import logging
-import random
 import secrets
 from typing import Any
 
-from .exceptions import (
+from ..base import (
+    Backoff,
+    Capability,
+    ConnectionCallback,
+    EventCallback,
+    UserChange,
+)
+from ..exceptions import (
     AlarmHubAuthError,
     AlarmHubCertificateError,
     AlarmHubConnectionError,
@@ -27,7 +32,7 @@ from .exceptions import (
     AlarmHubRejectedError,
     AlarmHubTimeoutError,
 )
-from .models import ArmMode, ArmOption, HubInfo, HubState
+from ..models import ArmMode, ArmOption, HubInfo, HubState
 from .protocol import (
     PROTOCOL_VERSION,
     ErrorCode,
@@ -42,35 +47,12 @@ from .transports import Transport
 
 _LOGGER = logging.getLogger(__name__)
 
-type EventCallback = Callable[[Event, bool], None]
-"""Called with each event and whether events were missed before it."""
-type ConnectionCallback = Callable[[bool], None]
-"""Called with True when the connection comes back, False when it is lost."""
-
-
-@dataclass(slots=True)
-class Backoff:
-    """Capped exponential backoff with jitter."""
-
-    initial: float = 1.0
-    maximum: float = 60.0
-    factor: float = 2.0
-    jitter: float = 0.1
-    _next: float = 0.0
-
-    def reset(self) -> None:
-        """Start again from the initial delay."""
-        self._next = 0.0
-
-    def delay(self) -> float:
-        """Return the next delay; never more than ``maximum``."""
-        self._next = min(self.maximum, max(self.initial, self._next * self.factor))
-        spread = self._next * self.jitter
-        return min(self.maximum, self._next + random.uniform(-spread, spread))  # noqa: S311
-
 
 class AlarmHubClient:
-    """A connection to one hub."""
+    """A connection to one hub: a :class:`~..base.Panel` that can do everything."""
+
+    #: The hub offers every capability (its ``hello`` lists what its site has).
+    capabilities: frozenset[Capability] = frozenset(Capability)
 
     def __init__(
         self,
@@ -405,6 +387,25 @@ class AlarmHubClient:
             if option in options:
                 args[option.value] = True
         return await self.request("arm", **args)
+
+    async def change_user(
+        self,
+        change: UserChange,
+        *,
+        change_id: str,
+        slot: int | None = None,
+        name: str | None = None,
+        code: str | None = None,
+    ) -> dict[str, Any]:
+        """Add, change or delete a user; the hub answers a repeated id once."""
+        args: dict[str, Any] = {"change_id": change_id}
+        if slot is not None:
+            args["slot"] = slot
+        if name is not None:
+            args["name"] = name
+        if code is not None:
+            args["code"] = code
+        return await self.request(change.value, **args)
 
     async def disarm(self, partition: str, code: str) -> None:
         """Disarm a partition with a user code."""

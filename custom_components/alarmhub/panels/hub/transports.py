@@ -17,7 +17,7 @@ import ssl
 import aiohttp
 import serialx
 
-from .exceptions import (
+from ..exceptions import (
     AlarmHubCertificateError,
     AlarmHubConnectionError,
     AlarmHubNotSupportedError,

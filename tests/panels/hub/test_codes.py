@@ -12,8 +12,8 @@ import secrets
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.alarmhub.hub import codes
-from custom_components.alarmhub.hub.codes import (
+from custom_components.alarmhub.panels.hub import codes
+from custom_components.alarmhub.panels.hub.codes import (
     COMMON_CODES,
     DEFAULT_CODE_LENGTH,
     MAX_CODE_LENGTH,
