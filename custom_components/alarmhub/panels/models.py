@@ -11,7 +11,7 @@ reaches Home Assistant. The wire never carries a user code.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final, Self
@@ -194,6 +194,14 @@ class Partition:
     supported_options: frozenset[ArmOption] = frozenset()
     exit_delay: int = 0
     entry_delay: int = 0
+    #: Chime on (True), off (False), or the panel has none (None).
+    chime: bool | None = None
+    #: Mains power present; None where the panel does not report it.
+    ac_power: bool | None = None
+    #: The panel's own standby battery is low; None where not reported.
+    low_battery: bool | None = None
+    #: A fire alarm is sounding on the partition.
+    fire: bool = False
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:
@@ -215,6 +223,10 @@ class Partition:
             supported_options=options,
             exit_delay=_get(obj, "exit_delay", int, 0),
             entry_delay=_get(obj, "entry_delay", int, 0),
+            chime=_opt(obj, "chime", bool),
+            ac_power=_opt(obj, "ac_power", bool),
+            low_battery=_opt(obj, "low_battery", bool),
+            fire=_get(obj, "fire", bool, False),
         )
 
 
@@ -383,6 +395,29 @@ class CloudStatus:
             storage_used=_get(obj, "storage_used", int),
             storage_limit=_get(obj, "storage_limit", int),
         )
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """Return a model in the dict form its ``from_dict`` reads (the hub's wire form).
+
+    Panels other than the hub build models from their own bus and push them
+    as :class:`~.base.Event` data in this form.
+    """
+    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 #: Event name -> (HubState collection, parser, key of the object).
