@@ -29,6 +29,7 @@ from .panels.hub import Zone, ZoneType
 
 PARALLEL_UPDATES = 0
 
+#: A zone of type ``other`` has no device class (HA shows it as on/off).
 DEVICE_CLASSES = {
     ZoneType.DOOR: BinarySensorDeviceClass.DOOR,
     ZoneType.WINDOW: BinarySensorDeviceClass.WINDOW,
@@ -112,7 +113,7 @@ class AlarmHubZoneSensor(_ZoneEntity):
         super().__init__(coordinator, zone_id, f"zone_{zone_id}")
         zone = coordinator.data.zones[zone_id]
         self._attr_name = zone.name
-        self._attr_device_class = DEVICE_CLASSES[zone.type]
+        self._attr_device_class = DEVICE_CLASSES.get(zone.type)
 
     @override
     def _snapshot(self) -> tuple[bool, str] | None:

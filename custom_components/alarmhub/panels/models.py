@@ -62,6 +62,8 @@ class ZoneType(StrEnum):
     CO = "co"
     GLASS_BREAK = "glass_break"
     WATER = "water"
+    #: A zone whose sensor nobody described yet (a keypad bus does not say).
+    OTHER = "other"
 
     @property
     def is_contact(self) -> bool:
