@@ -226,7 +226,9 @@ class VistaPanel:
             self._delay_timer = None
         if not was_armed:
             self.memory.clear()
-        self.fire_zones = [n for n in self.fire_zones if self.zones[n].faulted]
+        self.fire_zones = [  # a smoke detector still in alarm stays; panics end
+            n for n in self.fire_zones if n in self.zones and self.zones[n].faulted
+        ]
         for zone in self.zones.values():
             zone.bypassed = False
 
