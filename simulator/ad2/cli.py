@@ -78,9 +78,9 @@ async def serve(args: argparse.Namespace) -> None:
     if server.tcp_port is not None:
         print(f"AD2 like ser2sock on {tcp_host}:{server.tcp_port}", flush=True)
     if server.pty_path:
-        print(f"AD2 serial line on {server.pty_path} (115200 8N1)", flush=True)
-        if args.pty_link:
+        if args.pty_link:  # linked before it is announced
             _link(Path(args.pty_link), server.pty_path)
+        print(f"AD2 serial line on {server.pty_path} (115200 8N1)", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

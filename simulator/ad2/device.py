@@ -73,6 +73,8 @@ class AD2Device:
         }
         self.panel = VistaPanel(site, clock, self._emit)
         self._pending = ""
+        #: Bytes received so far, heard or not (tests wait on it).
+        self.received = 0
 
     def start(self) -> None:
         """Power up: announce, then begin the keypad messages."""
@@ -116,6 +118,7 @@ class AD2Device:
 
     def receive(self, data: bytes) -> None:
         """Take bytes the client wrote."""
+        self.received += len(data)
         if self.line is Line.SILENT:
             return
         keys = ""
