@@ -37,6 +37,8 @@ CAPABILITIES = (
     "KE",
     "MK",
 )
+#: CONFIGBITS bit: prefix keypad messages with ``!KPM:``.
+KPM_PREFIX = 0x0008
 #: A command line longer than this is noise.
 MAX_COMMAND = 200
 KEYS = frozenset("0123456789*#\x01\x02\x03\x04")
@@ -93,6 +95,8 @@ class AD2Device:
     def _emit(self, line: str) -> None:
         if self.line is Line.SILENT:
             return
+        if line.startswith("[") and int(self.config["CONFIGBITS"], 16) & KPM_PREFIX:
+            line = "!KPM:" + line
         self.sent.append(line)
         del self.sent[:-2000]
         data = (line + "\r\n").encode("ascii")

@@ -34,7 +34,7 @@ def parse(line: str, decoder: AlarmDecoder) -> Parsed:
         return RFMessage(line)
     if line.startswith("!LRR"):
         return LRRMessage(line)
-    if line.startswith("!"):
+    if line.startswith("!") and not line.startswith("!KPM:"):
         assert line.startswith(("!VER:", "!CONFIG>", "!Sending", "!Ready")), line
         return line
     return Message(line)

@@ -14,6 +14,7 @@ import pytest
 from simulator.__main__ import main as simulator_main
 from simulator.ad2 import AD2Server, Line
 from simulator.ad2.cli import VERBS, request_for
+from simulator.ad2.site import parse_site
 from simulator.clock import ManualClock
 
 from .ad2_helpers import TIMEOUT, AD2Client, tcp_client
@@ -181,3 +182,24 @@ async def test_command_line_serves_tcp_pty_and_ctl(
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_kpm_prefix_when_configured(client: AD2Client, ad2: AD2Server) -> None:
+    """CONFIGBITS 0x0008 prefixes keypad messages with !KPM: (the library parses it)."""
+    client.send("CCONFIGBITS=ff08\r")
+    await client.text("!CONFIG>")
+    ad2.panel.set_zone(5, True)
+    await client.keypad(lambda m: str(m.text).startswith("FAULT 05"))
+    assert client.lines[-1].startswith("!KPM:[")
+
+
+def test_site_files_are_checked() -> None:
+    """Bad codes, user numbers and RF serials are refused when the site loads."""
+    with pytest.raises(ValueError, match="4 digits"):
+        parse_site({"panel": {"master_code": "12345"}})
+    with pytest.raises(ValueError, match="03-49"):
+        parse_site({"users": [{"number": 2, "code": "1111"}]})
+    with pytest.raises(ValueError, match="7-digit"):
+        parse_site({"zones": [{"number": 9, "name": "x", "wiring": "rf"}]})
+    site = parse_site({})
+    assert site.codes == {1: "4112", 2: "1234"} and site.keypad_interval == 4
