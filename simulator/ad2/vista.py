@@ -37,6 +37,8 @@ from .site import (
     ZoneKind,
 )
 
+#: A 3 pressed this soon after code + 3 makes it night-stay (code + 3 + 3).
+NIGHT_WINDOW = 2.0
 #: A keypad gives up on a half-typed sequence after this long.
 KEY_TIMEOUT = 10.0
 #: Function keys A/B/C: fire panic (zone 95), audible panic (99), medical (96).
@@ -123,7 +125,10 @@ class VistaPanel:
         """Take keys from a keypad (the AD2 included)."""
         self._keys += keys
         while True:
-            after_stay = self.mode in (Mode.STAY,) and self.exit_until is not None
+            after_stay = (
+                self.mode is Mode.STAY
+                and self.clock.time() - self._armed_at <= NIGHT_WINDOW
+            )
             keyed, used = take(self._keys, after_stay=after_stay)
             if keyed is None:
                 break
@@ -204,6 +209,7 @@ class VistaPanel:
     def arm(self, mode: Mode, user: int) -> None:
         """Arm with the exit delay running."""
         self.mode = mode
+        self._armed_at = self.clock.time()
         self.memory.clear()
         self.exit_until = self.clock.time() + self.site.exit_delay
         self._schedule_delay()
@@ -252,6 +258,7 @@ class VistaPanel:
         self.changed()
 
     _entry_zone = 0
+    _armed_at = float("-inf")
 
     def alarm(self, number: int, code: int = CID_BURGLARY) -> None:
         """Sound the alarm for a zone and report it."""

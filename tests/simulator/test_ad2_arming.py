@@ -197,3 +197,18 @@ async def test_wrong_code_is_ignored_with_the_error_tone(
     assert ad2.panel.mode == "disarmed"
     assert not any(isinstance(item, LRRMessage) for item in client.parsed)
     assert all("9999" not in line for line in client.lines)
+
+
+async def test_a_code_starting_with_3_after_stay_is_a_code(
+    client: AD2Client, ad2: AD2Server, ad2_clock: ManualClock
+) -> None:
+    """Night-stay takes a 3 only right after code+3; later a 3 starts a code."""
+    client.send(MASTER + "8" + "07" + "3456")
+    assert (await client.keypad(lambda m: m.beeps != 0)).beeps == 1
+    client.send(MASTER + "3")
+    await client.keypad(lambda m: m.armed_home)
+    ad2_clock.advance(3)
+    client.send("34561")
+    disarm = await client.expect(LRRMessage, lambda m: m.event_status == 1)
+    assert (disarm.event_data, disarm.event_code) == ("007", 0x401)
+    assert ad2.panel.mode == "disarmed"
