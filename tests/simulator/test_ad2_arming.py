@@ -7,7 +7,7 @@ from alarmdecoder.messages import LRRMessage, Message
 from simulator.ad2 import AD2Server
 from simulator.clock import ManualClock
 
-from .ad2_helpers import AD2Client
+from ..ad2_helpers import AD2Client
 
 MASTER, ALEX, SAM = "1234", "4826", "7391"
 

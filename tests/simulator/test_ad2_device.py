@@ -17,7 +17,7 @@ from simulator.ad2.cli import VERBS, request_for
 from simulator.ad2.site import parse_site
 from simulator.clock import ManualClock
 
-from .ad2_helpers import TIMEOUT, AD2Client, tcp_client
+from ..ad2_helpers import TIMEOUT, AD2Client, tcp_client
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "simulator/sites/vista.yaml"

@@ -19,7 +19,7 @@ from simulator.ad2.modes import AWAY_MODES, HOME_MODES, NO_ENTRY_DELAY
 from simulator.ad2.site import Wiring
 from simulator.clock import ManualClock
 
-from .ad2_helpers import parse
+from ..ad2_helpers import parse
 
 KEY_MENU = [
     "12341", "12342", "12343", "123433", "12344", "12347", "48262", "48261",
