@@ -59,12 +59,11 @@ class VistaPanel:
         self.site = site
         self.clock = clock
         self.emit = emit
-        self.zones: dict[int, Zone] = site.zones
+        self.zones: dict[int, Zone] = {n: replace(z) for n, z in site.zones.items()}
         self.codes: dict[int, str] = dict(site.codes)
         self.mode = Mode.DISARMED
         self.exit_until: float | None = None
         self.entry_until: float | None = None
-        self.alarm_zones: list[int] = []  # sounding, in order
         self.memory: list[int] = []  # alarm memory until a second OFF
         self.fire_zones: list[int] = []
         self.sounding = False
@@ -73,6 +72,8 @@ class VistaPanel:
         self.battery_low = False
         self.programming = False
         self.beep_once = 0
+        self._entry_zone = 0
+        self._armed_at = float("-inf")
         self._keys = ""
         self._key_timer: Timer | None = None
         self._delay_timer: Timer | None = None
@@ -226,7 +227,6 @@ class VistaPanel:
         self.mode = Mode.DISARMED
         self.exit_until = self.entry_until = None
         self.sounding = False
-        self.alarm_zones.clear()
         if self._delay_timer is not None:
             self._delay_timer.cancel()
             self._delay_timer = None
@@ -257,15 +257,10 @@ class VistaPanel:
             self._schedule_delay()
         self.changed()
 
-    _entry_zone = 0
-    _armed_at = float("-inf")
-
     def alarm(self, number: int, code: int = CID_BURGLARY) -> None:
         """Sound the alarm for a zone and report it."""
         self.entry_until = None
         self.sounding = True
-        if number not in self.alarm_zones:
-            self.alarm_zones.append(number)
         if number not in self.memory:
             self.memory.append(number)
         self.report(number, 1, code)
