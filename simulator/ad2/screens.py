@@ -100,7 +100,7 @@ def _armed_text(panel: VistaPanel) -> str:
         return display(top, f"May Exit Now  {left:>2d}")
     if any(zone.bypassed for zone in panel.zones.values()):
         return display(top, "ZONE BYPASSED")
-    return display(top, "ALL SECURE **")
+    return display(top)  # captured: "ARMED ***AWAY***" and a blank second line
 
 
 def _disarmed(panel: VistaPanel, base: KeypadState) -> list[KeypadState]:

@@ -52,8 +52,8 @@ async def test_arm_away_exit_delay_and_disarm_by_user(
     ad2_clock.advance(1)
     assert _text(await client.keypad(lambda m: m.armed_away)).endswith("59")
     ad2_clock.advance(60)
-    secure = await client.keypad(lambda m: "ALL SECURE" in _text(m))
-    assert secure.armed_away
+    secure = await client.keypad(lambda m: "May Exit" not in _text(m))
+    assert secure.armed_away and _text(secure) == "ARMED ***AWAY***" + " " * 16
     client.send(SAM + "1")
     lrr = await client.expect(LRRMessage)
     assert (lrr.event_data, lrr.event_code, lrr.event_status) == ("004", 0x401, 1)

@@ -213,3 +213,37 @@ def test_captured_lines_and_ours_agree_on_the_layout() -> None:
     assert {item.split("=")[0] for item in config[8:].split("&")} == {
         item.split("=")[0] for item in captured[4][8:].split("&")
     }
+
+
+def test_armed_and_disarmed_screens_match_captures() -> None:
+    """Our armed-away and ready screens say what captured ones say."""
+    captured = {  # node alarmdecoder clients' tests (real panel lines)
+        "away": "[0100000100000000----],008,[f702000b1008008c08020000000000],"
+        '"ARMED ***AWAY***                "',
+        "exiting": "[0100000100000000----],008,[f702000b1008008c08020000000000],"
+        '"ARMED ***AWAY***May Exit Now  58"',  # text as an Envisalink shows it
+        "ready": "[1000000100000000----],008,[f702000b1008001c08020000000000],"
+        '"****DISARMED****  Ready to Arm  "',
+    }
+    clock = ManualClock()
+    device = AD2Device(load_vista_site(), clock)
+    ours: list[Message] = []
+    device.listen(
+        lambda data: (
+            ours.append(Message(data.decode()[:-2])) if data[:1] == b"[" else None
+        )
+    )
+    device.start()
+    device.receive(b"12342")
+    clock.advance(2)
+    exiting = ours[-1]
+    clock.advance(60)
+    away = ours[-1]
+    device.receive(b"12341")
+    ready = ours[-1]
+    for name, mine in (("away", away), ("exiting", exiting), ("ready", ready)):
+        real = Message(captured[name])
+        keys = ("ready", "armed_away", "armed_home", "ac_power", "text", "numeric_code")
+        assert {k: getattr(mine, k) for k in keys} == {
+            k: getattr(real, k) for k in keys
+        }
