@@ -72,6 +72,7 @@ async def serve(args: argparse.Namespace) -> None:
         tcp_port=tcp_port,
         pty=args.ad2_pty,
         http_port=port,
+        pty_pacing=115200 if args.pace_serial else None,
     )
     await server.start()
     print(f"AD2 (Vista-20P) admin on {server.url}/admin/state", flush=True)

@@ -22,11 +22,21 @@ from ..clock import ManualClock
 from .device import AD2Device, Line
 from .vista import VistaPanel
 
+#: Bytes written at a time when the pty is paced (1.4 ms at 115200 baud).
+PACE_CHUNK = 16
+
 
 class PtyLine:
-    """A pseudo-terminal standing in for the AD2USB's serial port."""
+    """A pseudo-terminal standing in for the AD2USB's serial port.
 
-    def __init__(self, on_data: Callable[[bytes], None]) -> None:
+    A pty has no baud rate: with ``pacing`` set, bytes are delivered no faster
+    than a UART at that rate (10 bits a byte, 8N1). That is the line's physics,
+    so it runs on real time, not on the panel's clock.
+    """
+
+    def __init__(
+        self, on_data: Callable[[bytes], None], pacing: int | None = None
+    ) -> None:
         """Open the pty (raw, 115200 8N1 as an AD2USB)."""
         master, slave = os.openpty()
         tty.setraw(slave)
@@ -38,6 +48,9 @@ class PtyLine:
         self._slave: int | None = slave
         self.path = os.ttyname(slave)
         self._on_data = on_data
+        self.pacing = pacing
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue()
+        self._pacer: asyncio.Task[None] | None = None
         asyncio.get_running_loop().add_reader(master, self._readable)
 
     def _readable(self) -> None:
@@ -52,6 +65,26 @@ class PtyLine:
             self._on_data(data)
 
     def write(self, data: bytes) -> None:
+        """Send ``data`` down the line (paced when ``pacing`` is set)."""
+        if not self.pacing:
+            self._write_now(data)
+            return
+        if self._pacer is None:
+            self._pacer = asyncio.get_running_loop().create_task(self._paced())
+        self._queue.put_nowait(data)
+
+    async def _paced(self) -> None:
+        loop = asyncio.get_running_loop()
+        free = loop.time()
+        while True:
+            data = await self._queue.get()
+            for start in range(0, len(data), PACE_CHUNK):
+                chunk = data[start : start + PACE_CHUNK]
+                free = max(free, loop.time()) + len(chunk) * 10 / (self.pacing or 1)
+                await asyncio.sleep(max(0.0, free - loop.time()))
+                self._write_now(chunk)
+
+    def _write_now(self, data: bytes) -> None:
         """Write to the line; as on a UART, what nobody reads is lost."""
         if self._master is None:
             return
@@ -60,6 +93,9 @@ class PtyLine:
 
     def close(self) -> None:
         """Unplug."""
+        if self._pacer is not None:
+            self._pacer.cancel()
+            self._pacer = None
         if self._master is not None:
             asyncio.get_running_loop().remove_reader(self._master)
             for fd in (self._master, self._slave):
@@ -80,6 +116,7 @@ class AD2Server:
         tcp_port: int | None = 0,
         pty: bool = False,
         http_port: int | None = 0,
+        pty_pacing: int | None = None,
     ) -> None:
         """Prepare; :meth:`start` opens the ports (``None``: not served)."""
         self.device = device
@@ -87,6 +124,7 @@ class AD2Server:
         self.tcp_port = tcp_port
         self.http_port = http_port
         self._want_pty = pty
+        self._pty_pacing = pty_pacing
         self.pty: PtyLine | None = None
         self._tcp: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -127,7 +165,7 @@ class AD2Server:
             )
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         if self._want_pty:
-            self.pty = PtyLine(self.device.receive)
+            self.pty = PtyLine(self.device.receive, self._pty_pacing)
             self._unlisten.append(self.device.listen(self.pty.write))
         if self.http_port is not None:
             self._runner = web.AppRunner(

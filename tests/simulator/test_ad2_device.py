@@ -12,12 +12,12 @@ from alarmdecoder.messages import ExpanderMessage, LRRMessage, RFMessage
 import pytest
 
 from simulator.__main__ import main as simulator_main
-from simulator.ad2 import AD2Server, Line
+from simulator.ad2 import AD2Device, AD2Server, Line, load_vista_site
 from simulator.ad2.cli import VERBS, request_for
 from simulator.ad2.site import parse_site
 from simulator.clock import ManualClock
 
-from ..ad2_helpers import TIMEOUT, AD2Client, tcp_client
+from ..ad2_helpers import TIMEOUT, AD2Client, pty_client, tcp_client
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "simulator/sites/vista.yaml"
@@ -203,3 +203,30 @@ def test_site_files_are_checked() -> None:
         parse_site({"zones": [{"number": 9, "name": "x", "wiring": "rf"}]})
     site = parse_site({})
     assert site.codes == {1: "4112", 2: "1234"} and site.keypad_interval == 4
+
+
+async def test_paced_pty_takes_wire_time(
+    ad2_clock: ManualClock, socket_enabled: None
+) -> None:
+    """--pace-serial: a keypad line arrives no sooner than 115200 8N1 allows."""
+    del socket_enabled
+    server = AD2Server(
+        AD2Device(load_vista_site(), ad2_clock),
+        tcp_port=None,
+        pty=True,
+        http_port=None,
+        pty_pacing=115200,
+    )
+    await server.start()
+    try:
+        async with pty_client(server) as client:
+            await client.keypad(lambda _: True)  # the power-up screen
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            server.panel.set_zone(5, True)
+            await client.keypad(lambda m: str(m.text).startswith("FAULT 05"))
+            elapsed = loop.time() - start
+        wire = (len(client.lines[-1]) + 2) * 10 / 115200
+        assert elapsed >= wire
+    finally:
+        await server.stop()
