@@ -230,3 +230,17 @@ async def test_paced_pty_takes_wire_time(
         assert elapsed >= wire
     finally:
         await server.stop()
+
+
+async def test_two_tcp_clients_share_the_ad2(ad2: AD2Server) -> None:
+    """Like ser2sock: every client hears every line; any client can type."""
+    async with tcp_client(ad2) as first, tcp_client(ad2) as second:
+        first.send("V\r")
+        second.send("V\r")
+        await first.text("!VER:")
+        await second.text("!VER:")
+        second.send("48262")
+        for client in (first, second):
+            lrr = await client.expect(LRRMessage)
+            assert (lrr.event_data, lrr.event_code) == ("003", 0x401)
+            await client.keypad(lambda m: m.armed_away)
