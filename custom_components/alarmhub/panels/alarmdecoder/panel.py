@@ -264,6 +264,8 @@ class AlarmDecoderPanel(AD2Connection):
                     lambda m: m.zone_bypassed or m.ready,
                     "the force bypass",
                 )
+                state.tracker.bypassed.update(blocking)
+                state.sync_zones()
             await self._expect(
                 user_code + keys,
                 lambda m: keypad.arm_confirmed(m, mode),

@@ -17,7 +17,8 @@ time and a threaded event system, so it is not reused):
 
 Zones from expander (``!EXP``) and RF (``!RFX``) reports have their own
 state and are left to those reports. ``BYPAS nn`` lines name bypassed
-zones; the keypad's bypass bit going off clears them all.
+zones; the keypad's bypass bit off while disarmed clears them all (a
+disarm ends every bypass; some firmware leaves the bit off while armed).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class ZoneTracker:
     def keypad(self, msg: KeypadMessage) -> None:
         """Update from one keypad message."""
         text = msg.text.upper()
-        if not msg.zone_bypassed:
+        if not msg.zone_bypassed and not msg.armed:
             self.bypassed.clear()
         elif text.startswith("BYPAS") and (zone := msg.zone) is not None:
             self.bypassed.add(zone)
