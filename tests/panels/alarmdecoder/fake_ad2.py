@@ -30,6 +30,10 @@ class FakeAD2:
         self.sent: list[str] = []
         self.connections = 0
         self.mute = False
+        #: Hang up on every new connection (ser2sock up, the AD2 gone).
+        self.refuse = False
+        #: Hang up when asked for the version.
+        self.hang_up_on_version = False
         self._writer: asyncio.StreamWriter | None = None
         self._server: asyncio.Server | None = None
         self._master: int | None = None
@@ -78,6 +82,9 @@ class FakeAD2:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         self.connections += 1
+        if self.refuse:
+            writer.close()
+            return
         self._writer = writer
         with contextlib.suppress(OSError):
             while data := await reader.read(1024):
@@ -96,6 +103,12 @@ class FakeAD2:
 
     def _received(self, data: bytes) -> None:
         self.received += data
+        if self.hang_up_on_version and b"V\r\n" in self.received:
+            self.received = b""
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+            return
         for command, answer in ((b"C\r\n", L.CONFIG), (b"V\r\n", L.VER)):
             if command in self.received:
                 self.received = self.received.replace(command, b"", 1)

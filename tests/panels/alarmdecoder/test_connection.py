@@ -154,3 +154,43 @@ async def test_codes_never_in_logs_at_debug(
         assert secret not in caplog.text
         assert secret not in repr(events) and secret not in repr(result)
         assert secret not in repr(panel) and secret not in repr(panel.state.partition)
+
+
+async def test_ad2_hangs_up_while_identifying(
+    make_panel: MakePanel, ad2: FakeAD2
+) -> None:
+    ad2.hang_up_on_version = True
+    with pytest.raises(AlarmHubConnectionError):
+        await make_panel()
+
+
+async def test_reconnect_keeps_trying(panel: AlarmDecoderPanel, ad2: FakeAD2) -> None:
+    changes: list[bool] = []
+    panel.on_connection(changes.append)
+    ad2.refuse = True
+    await ad2.drop()
+    await wait_for(lambda: ad2.connections >= 3)  # two failed tries at least
+    assert changes == [False] and not panel.connected
+    ad2.refuse = False
+    await wait_for(lambda: changes == [False, True])
+    await panel.close()
+    assert panel.closing and not panel.connected
+
+
+async def test_a_failing_handler_is_logged_not_fatal(
+    panel: AlarmDecoderPanel,
+    ad2: FakeAD2,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = panel.state.handle
+
+    def once(message: object) -> None:
+        monkeypatch.setattr(panel.state, "handle", original)
+        raise RuntimeError("bad state")
+
+    monkeypatch.setattr(panel.state, "handle", once)
+    await replay_lines(ad2, panel, L.FAULT_03)
+    await replay_lines(ad2, panel, L.FAULT_04)
+    assert "Error handling an AD2 message" in caplog.text
+    assert panel.state.zones["4"].open

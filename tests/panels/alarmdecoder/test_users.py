@@ -67,14 +67,15 @@ async def test_refused_by_the_panel(panel: AlarmDecoderPanel, ad2: FakeAD2) -> N
 
 async def test_refused_before_keying(panel: AlarmDecoderPanel, ad2: FakeAD2) -> None:
     sent = ad2.received
+    add, delete = UserChange.ADD_USER, UserChange.DELETE_USER
     cases = [
-        ({"change": UserChange.ADD_USER, "slot": 2, "code": NEW}, ErrorCode.BAD_REQUEST),
-        ({"change": UserChange.ADD_USER, "slot": 50, "code": NEW}, ErrorCode.BAD_REQUEST),
-        ({"change": UserChange.ADD_USER, "slot": 6, "code": "12345"}, ErrorCode.CODE_REJECTED),
-        ({"change": UserChange.ADD_USER, "slot": 6}, ErrorCode.CODE_REJECTED),
-        ({"change": UserChange.DELETE_USER, "slot": 7}, ErrorCode.NOT_FOUND),
+        ({"change": add, "slot": 2, "code": NEW}, ErrorCode.BAD_REQUEST),
+        ({"change": add, "slot": 50, "code": NEW}, ErrorCode.BAD_REQUEST),
+        ({"change": add, "slot": 6, "code": "12345"}, ErrorCode.CODE_REJECTED),
+        ({"change": add, "slot": 6}, ErrorCode.CODE_REJECTED),
+        ({"change": delete, "slot": 7}, ErrorCode.NOT_FOUND),
         ({"change": UserChange.UPDATE_USER}, ErrorCode.BAD_REQUEST),
-    ]  # fmt: skip
+    ]
     for i, (args, code) in enumerate(cases):
         change = args.pop("change")
         with pytest.raises(AlarmHubRejectedError) as err:
@@ -151,3 +152,26 @@ async def test_dsc_refuses_what_it_cannot_do(
             await call
         assert err.value.code == ErrorCode.NOT_SUPPORTED
         assert "DSC" in err.value.reason
+
+
+async def test_repeats_while_running_and_forgetting_old_ids(
+    panel: AlarmDecoderPanel, ad2: FakeAD2, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from custom_components.alarmhub.panels.alarmdecoder import panel as panel_module
+
+    ad2.when(MASTER + "808" + NEW, L.READY_BEEP)
+    first, second = await asyncio.gather(
+        panel.change_user(UserChange.ADD_USER, change_id="same", slot=8, code=NEW),
+        panel.change_user(UserChange.ADD_USER, change_id="same", slot=8, code=NEW),
+    )
+    assert first == second
+    assert ad2.received.count((MASTER + "808").encode()) == 1
+    monkeypatch.setattr(panel_module, "REMEMBERED_CHANGES", 1)
+    await panel.change_user(UserChange.UPDATE_USER, change_id="n1", slot=8, name="A")
+    await panel.change_user(UserChange.UPDATE_USER, change_id="n2", slot=8, name="B")
+    again = await panel.change_user(
+        UserChange.UPDATE_USER, change_id="n1", slot=8, name="A"
+    )
+    assert again["user"]["name"] == "A"  # forgotten: carried out again

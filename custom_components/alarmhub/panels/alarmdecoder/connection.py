@@ -85,9 +85,7 @@ class AD2Connection:
         """Fail whatever waits on the connection."""
 
     async def send(self, data: bytes) -> None:
-        """Send keys or a command."""
-        if not self._connected and self._version is None:
-            raise AlarmHubConnectionError("not connected")
+        """Send keys or a command (the transport raises when it is closed)."""
         await self._transport.send(data)
 
     async def _open_line(self) -> VersionReport:
