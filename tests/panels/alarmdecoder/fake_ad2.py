@@ -85,10 +85,13 @@ class FakeAD2:
         if self.refuse:
             writer.close()
             return
+        if self._writer is not None:  # the client gave up on the old one
+            self._writer.close()
         self._writer = writer
         with contextlib.suppress(OSError):
             while data := await reader.read(1024):
                 self._received(data)
+        writer.close()
 
     def _pty_readable(self) -> None:
         assert self._master is not None

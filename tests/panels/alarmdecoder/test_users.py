@@ -140,7 +140,16 @@ async def test_dsc_refuses_what_it_cannot_do(
 ) -> None:
     panel = await make_panel(panel_type=PanelType.DSC)
     assert panel.info is not None and panel.info.model == "DSC (AD2)"
+    assert panel.info.capabilities == {"trouble"}
     await replay_lines(ad2, panel, L.READY.replace("3A--", "3D--"))
+    exit_delay = L.with_text(L.ARMED_AWAY, "Exit Delay In Progress").replace(
+        "----", "-D--"
+    )
+    await replay_lines(ad2, panel, exit_delay)
+    assert panel.state.last is not None and panel.state.last.dsc
+    assert panel.state.partition.state.value == "arming"
+    await replay_lines(ad2, panel, L.FAULT_02.replace("0A--", "0D--"))
+    assert not panel.state.zones["2"].open  # a DSC does not cycle faults
     for call in (
         panel.arm("1", ArmMode.AWAY),
         panel.disarm("1", "1234"),

@@ -2,7 +2,8 @@
 
 The partition's state comes from the keypad bits (armed away/home, alarm
 sounding) and its text (``May Exit Now`` during the exit delay, ``DISARM
-SYSTEM Or alarm occurs`` during the entry delay, ``NIGHT`` when night-stay).
+SYSTEM Or alarm occurs`` during the entry delay (a DSC says ``Exit
+Delay`` or ``Quick Exit`` instead of the former), ``NIGHT`` when night-stay).
 Keys follow the Vista user guide: code + 1 off, + 2 away, + 3 stay, + 33
 night-stay, + 4 maximum (away, no entry delay), + 7 instant (stay, no entry
 delay), + 6 bypass (+ zone, or + # to bypass every faulted zone), + 9 chime,
@@ -74,7 +75,7 @@ def interpret(msg: KeypadMessage, previous: KeypadState) -> KeypadState:
         mode = ArmMode.STAY
     if msg.alarm_sounding:
         return KeypadState(PartitionState.TRIGGERED, mode)
-    if "MAY EXIT NOW" in text:
+    if "MAY EXIT NOW" in text or "EXIT DELAY" in text or "QUICK EXIT" in text:
         return KeypadState(PartitionState.ARMING, mode)
     if "DISARM SYSTEM" in text or "ALARM OCCURS" in text:
         return KeypadState(PartitionState.PENDING, mode)

@@ -52,6 +52,9 @@ CAPABILITIES = frozenset(
         Capability.TROUBLE,
     }
 )
+#: A DSC's keypad messages are read (armed, ready, alarm, trouble); its
+#: commands are not carried out yet.
+DSC_CAPABILITIES = frozenset({Capability.TROUBLE})
 #: How many change ids are remembered to answer a repeat.
 REMEMBERED_CHANGES = 64
 
@@ -114,7 +117,13 @@ class AlarmDecoderPanel(AD2Connection):
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        """Return what a Vista behind an AD2 can do."""
+        """Return what the panel can do here.
+
+        A DSC only reports its state for now (every command is refused), so
+        Home Assistant offers no controls for it.
+        """
+        if self.panel_type is PanelType.DSC:
+            return DSC_CAPABILITIES
         return CAPABILITIES
 
     async def connect(self) -> HubInfo:
@@ -130,7 +139,7 @@ class AlarmDecoderPanel(AD2Connection):
             serial=version.serial,
             firmware=version.firmware,
             name=self.name,
-            capabilities=frozenset(c.value for c in CAPABILITIES),
+            capabilities=frozenset(c.value for c in self.capabilities),
             min_code_length=keypad.CODE_LENGTH,
             max_code_length=keypad.CODE_LENGTH,
         )
