@@ -139,7 +139,7 @@ async def test_codes_never_in_logs_at_debug(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("serialx", "asyncio", "custom_components"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger=name)  # restored afterwards
     code, new = "8642", "9753"
     ad2.when(code + "3", L.ARMED_STAY)
     await panel.arm("1", ArmMode.STAY, code=code)
