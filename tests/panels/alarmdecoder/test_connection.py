@@ -114,7 +114,7 @@ async def test_junk_lines_are_ignored(
         "!FOO:1",
         "\xff\xfe",
     ]
-    ad2.send(b"x" * 5000)  # no newline for far too long: thrown away
+    ad2.send(b"x" * 10000)  # no newline for far too long: thrown away
     await replay_lines(ad2, panel, *junk, L.FAULT_02)
     assert panel.state.zones["2"].open
     assert panel.connected
