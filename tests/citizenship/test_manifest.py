@@ -39,6 +39,11 @@ CORE_COMPONENTS = HA_PACKAGE / "components"
 #: ``zigpy==2.3.0``. When HA moves ZHA on, this test says so.
 ZHA_PIN = "zha==2.3.1"
 ZHA_ZIGPY = "2.3.0"
+#: alarmdecoder likewise comes with HA core's ``alarmdecoder`` integration,
+#: through ``adext==0.4.7`` (components/alarmdecoder/manifest.json); we pin
+#: the release that installs beside it, so both integrations can be loaded.
+ADEXT_PIN = "adext==0.4.7"
+ADEXT_ALARMDECODER = "1.13.14"
 
 #: Integrations whose modules any integration may import without listing
 #: them in ``dependencies`` (hassfest's list: entity platforms and helpers
@@ -280,6 +285,10 @@ def test_requirements_pinned_like_home_assistant(manifest: dict[str, Any]) -> No
             assert constraints[name] == pin, f"{line}: HA pins {constraints[name]}"
         elif name == "zigpy":
             assert pin == ZHA_ZIGPY, f"{line}: ZHA needs zigpy=={ZHA_ZIGPY}"
+        elif name == "alarmdecoder":
+            core = load_json(CORE_COMPONENTS / "alarmdecoder" / "manifest.json")
+            assert ADEXT_PIN in core["requirements"], "HA moved adext on"
+            assert pin == ADEXT_ALARMDECODER, f"{line}: adext gets {ADEXT_ALARMDECODER}"
         else:
             pytest.fail(f"{line}: not pinned by HA; check it cannot clash")
 
