@@ -94,10 +94,40 @@ async def test_browse_by_camera_and_date_and_play(
 )
 @pytest.mark.usefixtures("setup_media_source", "init_integration")
 async def test_no_path_tricks(hass: HomeAssistant, identifier: str) -> None:
-    with pytest.raises(BrowseError):
+    """A folder or clip that is not one of ours is refused, saying which."""
+    with pytest.raises(BrowseError) as browse:
         await media_source.async_browse_media(hass, f"{ROOT}/{identifier}")
-    with pytest.raises(media_source.Unresolvable):
+    assert browse.value.translation_key == "clip_folder_unknown"
+    assert str(browse.value) == f"There is no AlarmHub clip folder {identifier}"
+    with pytest.raises(media_source.Unresolvable) as resolve:
         await media_source.async_resolve_media(hass, f"{ROOT}/{identifier}", None)
+    assert resolve.value.translation_key == "clip_unknown"
+    assert str(resolve.value) == f"There is no AlarmHub clip {identifier}"
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_clip_gone(hass: HomeAssistant, hub: Hub) -> None:
+    """A clip deleted from the media folder is not offered for playing."""
+    clip = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    await asyncio.to_thread(Path(clip["path"]).unlink)
+    with pytest.raises(media_source.Unresolvable) as err:
+        await media_source.async_resolve_media(hass, clip["media_source_id"], None)
+    assert err.value.translation_key == "clip_gone"
+    identifier = clip["media_source_id"].removeprefix(f"{ROOT}/")
+    assert str(err.value) == (f"The clip {identifier} is no longer in the media folder")
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_no_media_folder(hass: HomeAssistant, hub: Hub) -> None:
+    """Without a media folder there is nothing to browse or play, and it says so."""
+    clip = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    hass.config.media_dirs = {}
+    with pytest.raises(BrowseError) as browse:
+        await media_source.async_browse_media(hass, ROOT)
+    assert browse.value.translation_key == "no_media_dir"
+    with pytest.raises(media_source.Unresolvable) as resolve:
+        await media_source.async_resolve_media(hass, clip["media_source_id"], None)
+    assert str(resolve.value) == ("Home Assistant has no media folder to save clips in")
 
 
 @pytest.mark.usefixtures("setup_media_source", "init_integration")

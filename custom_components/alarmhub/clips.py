@@ -44,6 +44,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 import probatio as vol
@@ -346,8 +347,9 @@ async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
 
 @callback
 def async_setup_clip_services(hass: HomeAssistant) -> None:
-    """Register ``export_clip``."""
-    hass.services.async_register(
+    """Register ``export_clip``: admin only, it spends disk and cloud quota."""
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_EXPORT_CLIP,
         _async_export_clip,
