@@ -135,3 +135,38 @@ async def test_empty(hass: HomeAssistant) -> None:
     """With nothing exported the source is just empty."""
     root = await media_source.async_browse_media(hass, ROOT)
     assert root.children == []
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_clips_of_a_hub_that_is_gone(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """Clips of a removed hub stay browsable, titled by folder; hubs are named."""
+    await export(hass, DRIVEWAY, at(hub, 0), 30)
+    old = media_dir / "alarmhub" / "ah0999999" / "garage_7" / "2026-01-02"
+    await asyncio.to_thread(old.mkdir, parents=True)
+    root = await media_source.async_browse_media(hass, ROOT)
+    name = init_integration_name(hass)
+    assert [c.title for c in root.children] == [
+        f"{name}: Driveway",
+        "ah0999999: garage_7",
+    ]
+    garage = await media_source.async_browse_media(hass, f"{ROOT}/ah0999999/garage_7")
+    assert garage.title == "garage_7"
+    assert [c.title for c in garage.children] == ["2026-01-02"]
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_a_day_without_clips_is_empty(hass: HomeAssistant) -> None:
+    """A day folder that does not exist (any more) is just empty."""
+    day = await media_source.async_browse_media(
+        hass, f"{ROOT}/ah1000001/driveway_1/2026-01-02"
+    )
+    assert day.children == []
+    assert day.title == "Driveway 2026-01-02"
+
+
+def init_integration_name(hass: HomeAssistant) -> str:
+    """Return the loaded hub's name (what the media browser calls it)."""
+    (entry,) = hass.config_entries.async_loaded_entries("alarmhub")
+    return str(entry.runtime_data.info.name)
