@@ -13,6 +13,7 @@ from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -151,3 +152,31 @@ async def test_random_code_the_hub_has_is_drawn_again(
     assert len(code) == 4
     assert hub.panel.users[response["slot"]].code == code
     assert hub.panel.users[2].code == taken
+
+
+async def test_answer_that_makes_no_sense_is_not_retried(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub
+) -> None:
+    """A lock answer that is not ZCL fails the change once; nothing is retried."""
+    frames: list[dict[str, Any]] = []
+
+    async def garbled(args: dict[str, Any]) -> dict[str, Any]:
+        frames.append(args)
+        return {"frame": "not hex"}
+
+    hub.commands["lock_zcl"] = garbled
+    with pytest.raises(HomeAssistantError) as err:
+        await action(
+            hass,
+            "add_code_to_locks",
+            init_integration.entry_id,
+            slot=1,
+            code="4826",
+            locks=[BACK],
+        )
+    assert str(err.value) == "The hub sent an unexpected answer"
+    assert err.value.translation_domain == "alarmhub"
+    await later(hass, LOCK_RETRY_MAX + 1)
+    assert len(frames) == 1
+    assert init_integration.runtime_data.changes.changes == []
+    assert door_locks(hub).locks["2"].pins == {}
