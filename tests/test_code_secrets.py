@@ -31,7 +31,6 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.alarmhub.diagnostics import async_get_config_entry_diagnostics
 from custom_components.alarmhub.panels.hub import ArmMode
-from custom_components.alarmhub.pending import changes_for
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.locks import door_locks
@@ -137,7 +136,7 @@ async def test_no_code_anywhere(
     simulator.port = port
     await simulator.start()
     assert await hass.config_entries.async_setup(entry_id)
-    await wait_for(hass, lambda: not changes_for(hass, init_integration).changes)
+    await wait_for(hass, lambda: not init_integration.runtime_data.changes.changes)
     assert door_locks(hub).locks["1"].accepts(SENTINEL_2)
     clock.advance(180)
     await settle(hass)

@@ -94,10 +94,40 @@ async def test_browse_by_camera_and_date_and_play(
 )
 @pytest.mark.usefixtures("setup_media_source", "init_integration")
 async def test_no_path_tricks(hass: HomeAssistant, identifier: str) -> None:
-    with pytest.raises(BrowseError):
+    """A folder or clip that is not one of ours is refused, saying which."""
+    with pytest.raises(BrowseError) as browse:
         await media_source.async_browse_media(hass, f"{ROOT}/{identifier}")
-    with pytest.raises(media_source.Unresolvable):
+    assert browse.value.translation_key == "clip_folder_unknown"
+    assert str(browse.value) == f"There is no AlarmHub clip folder {identifier}"
+    with pytest.raises(media_source.Unresolvable) as resolve:
         await media_source.async_resolve_media(hass, f"{ROOT}/{identifier}", None)
+    assert resolve.value.translation_key == "clip_unknown"
+    assert str(resolve.value) == f"There is no AlarmHub clip {identifier}"
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_clip_gone(hass: HomeAssistant, hub: Hub) -> None:
+    """A clip deleted from the media folder is not offered for playing."""
+    clip = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    await asyncio.to_thread(Path(clip["path"]).unlink)
+    with pytest.raises(media_source.Unresolvable) as err:
+        await media_source.async_resolve_media(hass, clip["media_source_id"], None)
+    assert err.value.translation_key == "clip_gone"
+    identifier = clip["media_source_id"].removeprefix(f"{ROOT}/")
+    assert str(err.value) == (f"The clip {identifier} is no longer in the media folder")
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_no_media_folder(hass: HomeAssistant, hub: Hub) -> None:
+    """Without a media folder there is nothing to browse or play, and it says so."""
+    clip = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    hass.config.media_dirs = {}
+    with pytest.raises(BrowseError) as browse:
+        await media_source.async_browse_media(hass, ROOT)
+    assert browse.value.translation_key == "no_media_dir"
+    with pytest.raises(media_source.Unresolvable) as resolve:
+        await media_source.async_resolve_media(hass, clip["media_source_id"], None)
+    assert str(resolve.value) == ("Home Assistant has no media folder to save clips in")
 
 
 @pytest.mark.usefixtures("setup_media_source", "init_integration")
@@ -105,3 +135,38 @@ async def test_empty(hass: HomeAssistant) -> None:
     """With nothing exported the source is just empty."""
     root = await media_source.async_browse_media(hass, ROOT)
     assert root.children == []
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_clips_of_a_hub_that_is_gone(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """Clips of a removed hub stay browsable, titled by folder; hubs are named."""
+    await export(hass, DRIVEWAY, at(hub, 0), 30)
+    old = media_dir / "alarmhub" / "ah0999999" / "garage_7" / "2026-01-02"
+    await asyncio.to_thread(old.mkdir, parents=True)
+    root = await media_source.async_browse_media(hass, ROOT)
+    name = init_integration_name(hass)
+    assert [c.title for c in root.children] == [
+        f"{name}: Driveway",
+        "ah0999999: garage_7",
+    ]
+    garage = await media_source.async_browse_media(hass, f"{ROOT}/ah0999999/garage_7")
+    assert garage.title == "garage_7"
+    assert [c.title for c in garage.children] == ["2026-01-02"]
+
+
+@pytest.mark.usefixtures("setup_media_source", "init_integration")
+async def test_a_day_without_clips_is_empty(hass: HomeAssistant) -> None:
+    """A day folder that does not exist (any more) is just empty."""
+    day = await media_source.async_browse_media(
+        hass, f"{ROOT}/ah1000001/driveway_1/2026-01-02"
+    )
+    assert day.children == []
+    assert day.title == "Driveway 2026-01-02"
+
+
+def init_integration_name(hass: HomeAssistant) -> str:
+    """Return the loaded hub's name (what the media browser calls it)."""
+    (entry,) = hass.config_entries.async_loaded_entries("alarmhub")
+    return str(entry.runtime_data.info.name)

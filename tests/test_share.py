@@ -14,7 +14,7 @@ from homeassistant.components.notify.const import NOTIFY_SERVICE_SCHEMA
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import EVENT_CALL_SERVICE, MATCH_ALL
 from homeassistant.core import Event, HomeAssistant, ServiceCall
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -218,3 +218,50 @@ async def test_share_refusals(
         )
     assert err.value.translation_key == key
     assert "4826" not in str(err.value)
+
+
+async def test_gateway_failure_does_not_carry_the_code(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A notify action that breaks: a translated error, the code nowhere."""
+
+    async def broken(call: ServiceCall) -> None:
+        raise OSError(f"gateway refused {call.data['message']}")
+
+    hass.services.async_register("notify", "sms", broken)
+    caplog.set_level("DEBUG")
+    with pytest.raises(HomeAssistantError) as err:
+        await action(
+            hass,
+            "share_code",
+            init_integration.entry_id,
+            slot=1,
+            code="4826",
+            notify_service="sms",
+        )
+    assert err.value.translation_key == "share_failed"
+    assert err.value.__cause__ is None
+    assert "4826" not in str(err.value)
+    assert "4826" not in caplog.text
+
+
+async def test_gateway_error_of_its_own_is_passed_on(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A notify action's own HA error reaches the caller as it is."""
+
+    async def offline(call: ServiceCall) -> None:
+        raise HomeAssistantError("The SMS gateway is offline")
+
+    hass.services.async_register("notify", "sms", offline)
+    with pytest.raises(HomeAssistantError, match="The SMS gateway is offline"):
+        await action(
+            hass,
+            "share_code",
+            init_integration.entry_id,
+            slot=1,
+            code="4826",
+            notify_service="sms",
+        )

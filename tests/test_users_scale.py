@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.alarmhub.pending import changes_for
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.locks import door_locks
@@ -63,7 +62,7 @@ async def test_250_users_on_2_locks(
     assert all(u.locks == {"1": "in_sync", "2": "in_sync"} for u in users.values())
     for lock in door_locks(hub).locks.values():
         assert lock.pins == {slot - 1: user.code for slot, user in users.items()}
-    assert changes_for(hass, init_integration).changes == []
+    assert init_integration.runtime_data.changes.changes == []
 
     await settle(hass)
     states = hass.states.async_all("sensor")

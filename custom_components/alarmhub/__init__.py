@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .clips import ClipExporter
 from .connection import async_create_client
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
@@ -71,6 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
         await client.close()
         raise
     entry.runtime_data = coordinator
+    coordinator.clips = ClipExporter(hass)
     await async_setup_changes(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

@@ -44,8 +44,8 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ulid import ulid_now
 import probatio as vol
 
@@ -87,8 +87,6 @@ EXPORT_CLIP_SCHEMA = vol.Schema(
         ),
     }
 )
-
-DATA_EXPORTERS: HassKey[dict[str, ClipExporter]] = HassKey(f"{DOMAIN}_clip_exporters")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -332,20 +330,6 @@ def _failure(job: ClipJob, err: HomeAssistantError) -> dict[str, Any]:
     }
 
 
-def exporter_for(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> ClipExporter:
-    """Return the entry's exporter, made on first use and dropped on unload."""
-    exporters = hass.data.setdefault(DATA_EXPORTERS, {})
-    if (exporter := exporters.get(entry.entry_id)) is None:
-        exporter = exporters[entry.entry_id] = ClipExporter(hass)
-
-        @callback
-        def forget() -> None:
-            exporters.pop(entry.entry_id, None)
-
-        entry.async_on_unload(forget)
-    return exporter
-
-
 async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
     """Run an export in the background and wait for its answer."""
     hass = call.hass
@@ -353,7 +337,7 @@ async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
     entry = job.coordinator.config_entry
     task = entry.async_create_background_task(
         hass,
-        exporter_for(hass, entry).run(job),
+        job.coordinator.clips.run(job),
         name=f"{DOMAIN} clip export {job.export_id}",
     )
     # The caller may stop waiting; the export goes on and says how it ended.
@@ -363,8 +347,9 @@ async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
 
 @callback
 def async_setup_clip_services(hass: HomeAssistant) -> None:
-    """Register ``export_clip``."""
-    hass.services.async_register(
+    """Register ``export_clip``: admin only, it spends disk and cloud quota."""
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_EXPORT_CLIP,
         _async_export_clip,

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Hashable
 import contextlib
 import json
-from typing import Any, cast, override
+from typing import TYPE_CHECKING, Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -28,6 +28,10 @@ from .panels.hub import (
 )
 from .panels.models import COLLECTIONS
 from .repairs import async_certificate_changed
+
+if TYPE_CHECKING:
+    from .clips import ClipExporter
+    from .pending import ChangeQueue
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
 #: Largest hub event (its data as JSON) forwarded to the HA bus, in bytes.
@@ -56,6 +60,10 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     """Keep a hub's state: events push changes, a slow poll is the safety net."""
 
     config_entry: AlarmHubConfigEntry
+    #: The entry's other per-entry objects, made by ``async_setup_entry``
+    #: (runtime data: nothing of an entry lives in ``hass.data``).
+    changes: ChangeQueue
+    clips: ClipExporter
 
     def __init__(
         self,

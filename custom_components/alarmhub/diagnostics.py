@@ -12,7 +12,6 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_FINGERPRINT, CONF_SERIAL_PORT
 from .coordinator import AlarmHubConfigEntry
-from .pending import changes_for
 
 TO_REDACT = {
     CONF_TOKEN,
@@ -65,7 +64,7 @@ async def async_get_config_entry_diagnostics(
                 "hub": asdict(coordinator.info),
                 "connection": coordinator.diagnostics(),
                 "state": asdict(state) if state is not None else None,
-                "changes": changes_for(hass, entry).diagnostics(),
+                "changes": coordinator.changes.diagnostics(),
             },
             TO_REDACT,
         )

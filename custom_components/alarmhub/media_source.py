@@ -96,12 +96,24 @@ class AlarmHubMediaSource(MediaSource):
         """Return the URL of a clip on the media directory's file view."""
         location = ClipLocation.parse(item.identifier)
         found = media_root(self.hass)
-        if location is None or found is None:
-            raise Unresolvable(f"Unknown clip {item.identifier}")
+        if location is None:
+            raise Unresolvable(
+                translation_domain=DOMAIN,
+                translation_key="clip_unknown",
+                translation_placeholders={"identifier": item.identifier},
+            )
+        if found is None:
+            raise Unresolvable(
+                translation_domain=DOMAIN, translation_key="no_media_dir"
+            )
         key, root = found
         path = root / location.relative
         if not await self.hass.async_add_executor_job(path.is_file):
-            raise Unresolvable(f"Clip {item.identifier} is gone")
+            raise Unresolvable(
+                translation_domain=DOMAIN,
+                translation_key="clip_gone",
+                translation_placeholders={"identifier": item.identifier},
+            )
         url = f"/media/{key}/{CLIPS_DIR}/{location.identifier}"
         return PlayMedia(url, MIME_TYPE, path=path)
 
@@ -110,13 +122,19 @@ class AlarmHubMediaSource(MediaSource):
         """Browse cameras, then dates, then clips."""
         found = media_root(self.hass)
         if found is None:
-            raise BrowseError("No media directory")
+            raise BrowseError(translation_domain=DOMAIN, translation_key="no_media_dir")
         _, root = found
         parts = item.identifier.split("/") if item.identifier else []
-        if len(parts) not in (0, 2, 3) or not all(map(is_slug, parts[:2])):
-            raise BrowseError(f"Unknown folder {item.identifier}")
-        if len(parts) == 3 and not is_day(parts[2]):
-            raise BrowseError(f"Unknown folder {item.identifier}")
+        if (
+            len(parts) not in (0, 2, 3)
+            or not all(map(is_slug, parts[:2]))
+            or (len(parts) == 3 and not is_day(parts[2]))
+        ):
+            raise BrowseError(
+                translation_domain=DOMAIN,
+                translation_key="clip_folder_unknown",
+                translation_placeholders={"identifier": item.identifier},
+            )
         hubs, cameras = self._names()
         if not parts:
             return await self._browse_root(root, hubs, cameras)

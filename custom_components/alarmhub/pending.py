@@ -38,7 +38,6 @@ from uuid import uuid4
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
-from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, LOGGER
 from .coordinator import AlarmHubConfigEntry
@@ -63,8 +62,6 @@ HUB_RETRY_SECONDS: Final = 5.0
 #: New draws of a random code the hub found taken.
 REDRAWS: Final = 5
 EVENT_CHANGE_FAILED: Final = f"{DOMAIN}_change_failed"
-
-DATA_CHANGES: HassKey[dict[str, ChangeQueue]] = HassKey(f"{DOMAIN}_changes")
 
 
 class Kind(StrEnum):
@@ -438,11 +435,6 @@ class ChangeQueue:
         self._waiters.clear()
 
 
-def changes_for(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> ChangeQueue:
-    """Return the change queue of a loaded entry."""
-    return hass.data[DATA_CHANGES][entry.entry_id]
-
-
 async def async_setup_changes(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> None:
     """Load the entry's unconfirmed changes and start sending them."""
     coordinator = entry.runtime_data
@@ -450,11 +442,6 @@ async def async_setup_changes(hass: HomeAssistant, entry: AlarmHubConfigEntry) -
         hass, entry, coordinator.client, coordinator.async_update_listeners
     )
     await queue.async_load()
-    hass.data.setdefault(DATA_CHANGES, {})[entry.entry_id] = queue
-
-    async def stop() -> None:
-        await queue.async_stop()
-        hass.data[DATA_CHANGES].pop(entry.entry_id, None)
-
-    entry.async_on_unload(stop)
+    coordinator.changes = queue
+    entry.async_on_unload(queue.async_stop)
     queue.start()

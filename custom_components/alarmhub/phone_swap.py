@@ -20,6 +20,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
@@ -84,8 +85,9 @@ async def _async_phone_swap(call: ServiceCall) -> ServiceResponse:
 
 @callback
 def async_setup_phone_swap_service(hass: HomeAssistant) -> None:
-    """Register ``alarmhub.phone_swap``."""
-    hass.services.async_register(
+    """Register ``alarmhub.phone_swap``: admin only, it rewrites the contacts."""
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_PHONE_SWAP,
         _async_phone_swap,

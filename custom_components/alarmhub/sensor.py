@@ -34,7 +34,7 @@ from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, connected_device_info
 from .lock import LOCK_MODEL
 from .panels.hub import CodeStatus, HubState, LockSyncState, User
-from .pending import ChangeQueue, changes_for
+from .pending import ChangeQueue
 
 PARALLEL_UPDATES = 0
 
@@ -110,7 +110,7 @@ async def async_setup_entry(
 ) -> None:
     """Add sensors as users appear and their codes reach locks."""
     coordinator = entry.runtime_data
-    queue = changes_for(hass, entry)
+    queue = coordinator.changes
     known: set[tuple[str, ...]] = set()
 
     @callback

@@ -12,8 +12,9 @@ The hub never gives a code back, so the caller passes it (typically the
 The notify action is run without announcing its data on the event bus: Home
 Assistant fires a ``call_service`` event with the data of every action it is
 asked to call, which would put the rendered message (and so the code) on the
-bus and in the recorder's database. The action's own handler is run instead,
-with its schema, exactly as ``hass.services.async_call`` would run it.
+bus and in the recorder's database. ``quiet_call.py`` runs the action's own
+handler instead; it is the integration's one use of HA internals, isolated
+there with the reasons and a test that fails when HA changes them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from homeassistant.components.notify.const import (
 )
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import (
-    Context,
     HomeAssistant,
     ServiceCall,
     ServiceResponse,
@@ -47,6 +47,7 @@ import probatio as vol
 
 from .const import DOMAIN, LOGGER
 from .panels.hub import LockSyncState
+from .quiet_call import async_call_quietly
 from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
 ATTR_SLOT: Final = "slot"
@@ -71,34 +72,6 @@ SHARE_SCHEMA = vol.Schema(
         vol.Optional(ATTR_TITLE, default=DEFAULT_TITLE): cv.string,
     }
 )
-
-
-async def async_call_quietly(
-    hass: HomeAssistant,
-    domain: str,
-    service: str,
-    data: dict[str, Any],
-    context: Context,
-) -> None:
-    """Run an action's handler without a ``call_service`` event on the bus."""
-    handler = hass.services.async_services_internal().get(domain, {}).get(service)
-    if handler is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="notify_not_found",
-            translation_placeholders={"service": f"{domain}.{service}"},
-        )
-    try:
-        checked = handler.schema(data) if handler.schema is not None else data
-    except vol.Invalid:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="notify_not_found",
-            translation_placeholders={"service": f"{domain}.{service}"},
-        ) from None
-    call = ServiceCall(hass, domain, service, checked, context)
-    if (job := hass.async_run_hass_job(handler.job, call)) is not None:
-        await job
 
 
 def _notify_target(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:

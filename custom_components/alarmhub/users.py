@@ -48,7 +48,7 @@ from .panels.hub.codes import (
     check_code,
     generate_code,
 )
-from .pending import Change, ChangeQueue, Kind, Outcome, Status, changes_for
+from .pending import Change, ChangeQueue, Kind, Outcome, Status
 from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
 ATTR_SLOT: Final = "slot"
@@ -278,7 +278,7 @@ def _context(
 ) -> tuple[AlarmHubCoordinator, ChangeQueue]:
     coordinator = coordinator_for_call(hass, call)
     require_disarmed(coordinator)
-    return coordinator, changes_for(hass, coordinator.config_entry)
+    return coordinator, coordinator.changes
 
 
 async def _user_change(

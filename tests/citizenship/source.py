@@ -13,30 +13,19 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+import importlib
 import json
 from pathlib import Path
 import re
 from typing import Any
 
 from homeassistant.const import Platform
+from homeassistant.exceptions import HomeAssistantError
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENT = ROOT / "custom_components" / "alarmhub"
 PLATFORMS = frozenset(platform.value for platform in Platform)
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)\}(?!\})")
-
-#: Exceptions whose message is shown to users: each must be translated.
-TRANSLATED_ERRORS = frozenset(
-    {
-        "HomeAssistantError",
-        "ServiceValidationError",
-        "ServiceNotSupported",
-        "ConfigEntryNotReady",
-        "ConfigEntryAuthFailed",
-        "ConfigEntryError",
-        "UpdateFailed",
-    }
-)
 
 
 def load_json(path: Path) -> Any:
@@ -193,6 +182,9 @@ class _Visitor(ast.NodeVisitor):
         self, path: Path, scan: Scan, constants: dict[str, str], tree: ast.Module
     ) -> None:
         self.file = path.name
+        self.module = importlib.import_module(
+            f"custom_components.alarmhub.{path.stem}".removesuffix(".__init__")
+        )
         self.constants = constants
         #: Classes of this module and the name of their first base.
         self.bases = {
@@ -264,18 +256,30 @@ class _Visitor(ast.NodeVisitor):
         self._visit_assign([node.target], node.value)
         self.generic_visit(node)
 
+    def _is_ha_error(self, node: ast.expr) -> bool:
+        """Whether ``node`` names a Home Assistant exception class.
+
+        The name is resolved in the imported module, so any subclass counts
+        (``Unresolvable``, ``BrowseError``, ``Unauthorized``, ``UpdateFailed``,
+        our own), however it was imported.
+        """
+        found: object = self.module
+        for part in ast.unparse(node).split("."):
+            found = getattr(found, part, None)
+        return isinstance(found, type) and issubclass(found, HomeAssistantError)
+
     def visit_Raise(self, node: ast.Raise) -> None:
         exc = node.exc
-        if isinstance(exc, ast.Call) and _name(exc.func) in TRANSLATED_ERRORS:
-            if not any(kw.arg == "translation_key" for kw in exc.keywords):
-                self.scan.untranslated.append(self._where(node))
-        elif exc is not None and _name(exc) in TRANSLATED_ERRORS:
-            self.scan.untranslated.append(self._where(node))
+        if exc is not None and not isinstance(exc, ast.Call) and self._is_ha_error(exc):
+            self.scan.untranslated.append(self._where(node))  # raise Class
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         kw = {k.arg: k.value for k in node.keywords if k.arg}
         func = _name(node.func)
+        if "translation_key" not in kw and self._is_ha_error(node.func):
+            # Made here, raised here or later: its message is shown to users.
+            self.scan.untranslated.append(self._where(node))
         if "translation_key" in kw:
             self._translation_key(node, func, kw)
         if self.flow:
