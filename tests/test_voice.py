@@ -12,7 +12,7 @@ from homeassistant.components.homeassistant.exposed_entities import (
 )
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.helpers import chat_session, entity_registry as er, intent
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.setup import async_setup_component
 import pytest
@@ -87,7 +87,7 @@ async def say(
     hass: HomeAssistant,
     text: str,
     conversation_id: str | None = None,
-    language: str = "en",
+    language: str | None = "en",
 ) -> conversation.ConversationResult:
     """Say a sentence to the default agent; let pushed events arrive."""
     result = await conversation.async_converse(
@@ -151,6 +151,9 @@ async def test_disarm_asks_for_the_code(
     assert ours, "DEBUG logging of the integration was not captured"
     assert not any(GOOD_CODE in r.getMessage() for r in ours)
     assert not any("4 8 2 6" in r.getMessage() for r in ours)
+    # As the docs say: HA's own conversation debug log has what was said.
+    theirs = [r for r in caplog.records if r.name.startswith("homeassistant")]
+    assert any("4 8 2 6" in r.getMessage() for r in theirs)
 
 
 @pytest.mark.usefixtures("assist")
@@ -291,7 +294,7 @@ async def test_not_exposed_says_so(hass: HomeAssistant) -> None:
 async def test_german(hass: HomeAssistant, hub: Hub, clock: ManualClock) -> None:
     """German sentences, German answers, and refusals in German."""
     hass.config.language = "de"
-    result = await say(hass, "schalte House auf abwesend", language="de")
+    result = await say(hass, "schalte House auf abwesend", language=None)
     assert speech(result) == "House wird abwesend scharf geschaltet."
     wrong = await say(hass, "entschärfe House mit Code 1 1 1 1", language="de")
     assert speech(wrong) == "Der Code wurde nicht akzeptiert."
@@ -426,3 +429,34 @@ async def test_errors_said_in_the_conversations_language(hass: HomeAssistant) ->
     )
     theirs = HomeAssistantError("Something else broke")
     assert await async_say_error(hass, "de", theirs) == "Something else broke"
+
+
+async def local_first(hass: HomeAssistant, text: str) -> intent.IntentResponse | None:
+    """What an LLM agent that prefers local handling gets from HA's intents."""
+    user_input = conversation.ConversationInput(
+        text=text,
+        context=Context(),
+        conversation_id=None,
+        device_id=None,
+        satellite_id=None,
+        language="en",
+        agent_id="conversation.llm_under_test",
+    )
+    with (
+        chat_session.async_get_chat_session(hass) as session,
+        conversation.async_get_chat_log(hass, session, user_input) as chat_log,
+    ):
+        return await conversation.async_handle_intents(hass, user_input, chat_log)
+
+
+@pytest.mark.usefixtures("assist")
+async def test_llm_agent_gets_what_is_not_ours(hass: HomeAssistant) -> None:
+    """A code nobody asked for goes on to the LLM; our refusals do not."""
+    assert await local_first(hass, "the code is 4826") is None
+    assert await local_first(hass, "code red") is not None  # the user's own intent
+    done = await local_first(hass, "arm the garage away")
+    assert done is not None
+    assert done.response_type is DONE
+    refused = await local_first(hass, "disarm the garage with code 1111")
+    assert refused is not None
+    assert refused.error_code is intent.IntentResponseErrorCode.FAILED_TO_HANDLE
