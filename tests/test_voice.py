@@ -17,7 +17,10 @@ from homeassistant.helpers.typing import ConfigType
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.voice_answers import async_say_error
@@ -170,10 +173,13 @@ async def test_code_waits_a_minute(
 
 @pytest.mark.usefixtures("assist")
 async def test_wrong_code_is_an_error(
-    hass: HomeAssistant, hass_client: ClientSessionGenerator
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    hass_ws_client: WebSocketGenerator,
 ) -> None:
     """A wrong code is refused in words, as an error response in the API too."""
     assert await async_setup_component(hass, "http", {})
+    assert await async_setup_component(hass, "websocket_api", {})
     await say(hass, "arm the garage away")
     wrong = await say(hass, "disarm the garage with code 1 1 1 1")
     assert speech(wrong) == "The code was not accepted."
@@ -191,6 +197,14 @@ async def test_wrong_code_is_an_error(
     assert body["response"]["speech"]["plain"]["speech"] == (
         "The code was not accepted."
     )
+    websocket = await hass_ws_client(hass)
+    await websocket.send_json_auto_id(
+        {"type": "conversation/process", "text": "disarm the garage with code 3333"}
+    )
+    message = await websocket.receive_json()
+    assert message["success"]
+    assert message["result"]["response"]["response_type"] == "error"
+    assert message["result"]["response"]["data"]["code"] == "failed_to_handle"
     right = await say(hass, "disarm the garage alarm using the pin four eight two six")
     assert speech(right) == "Garage is disarmed."
     assert state_of(hass, GARAGE).state == "disarmed"
