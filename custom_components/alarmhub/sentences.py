@@ -1,232 +1,282 @@
-"""English Assist sentences for arming and disarming AlarmHub panels.
+"""Assist sentences for AlarmHub panels, in the languages AlarmHub ships.
 
-Home Assistant 2026.10 gives an integration no API to add sentences to the
-default conversation agent's intents (custom sentences are the user's files
-and ``conversation: intents:`` is the user's YAML). What it does offer is
-sentence triggers: the ``conversation`` trigger platform registers them with
-the agent manager, and the default agent matches them before any intent.
-AlarmHub registers its sentences the same way and hands every match to its
-own intents (:mod:`.voice`), so the same rules apply however they are
-reached.
+The sentences are hassil intents merged into Home Assistant's default agent
+for English and German only (see :mod:`.conversation_seam` for why and
+how). They name panels from a list of every alarm panel's names (its
+full name, its own name without the device's, and its aliases), and find
+the panel as Home Assistant's intents do, so exposure and the "not exposed"
+answer are Home Assistant's; a sentence that is not one of these goes on to
+Home Assistant's other intents or a fallback agent untouched. A code is
+only ever digits ("1 2 3 4", "four eight two six", "4826"), so "code red"
+or "my pin is not working" are never taken for one.
 
-The sentences name each exposed panel by its names and aliases (rebuilt
-when panels, names, aliases or exposure change), or say "the alarm" when
-one panel is exposed:
+* arm: "arm the House away", "set the House alarm to night mode",
+  optionally "... with code 1234"; "arm the House" asks which mode;
+* disarm: "disarm the House" asks for the code; "... with code 1234";
+* the code asked for: "the code is 1 2 3 4" (digits only);
+* state: "is the House armed?", "what is the alarm status?".
 
-* "arm [the] House [alarm] [in] away|home|stay|night [mode]",
-  "set the House alarm to night", optionally "... with code 1234";
-* "arm the House": asks which mode;
-* "disarm [the] House [alarm]": asks for the code; "... with code 1234";
-* "the code is 1234" / "my pin is 1 2 3 4": answers that question.
+German: "schalte das Haus auf abwesend", "entschärfe das Haus mit Code
+1234", "der Code ist 1234", "ist das Haus scharf?", "wie ist der Status der
+Alarmanlage?".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from functools import partial
+import logging
+import re
+from typing import Any, Final
 
-from homeassistant.components.homeassistant.const import DATA_EXPOSED_ENTITIES
-from homeassistant.components.homeassistant.exposed_entities import (
-    async_listen_entity_updates,
+from homeassistant.components.alarm_control_panel.const import (
+    DOMAIN as PANEL_DOMAIN,
 )
 from homeassistant.const import EVENT_COMPONENT_LOADED
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import (
-    device_registry as dr,
-    entity_registry as er,
-    intent,
-)
+from homeassistant.helpers import entity_registry as er, intent
 
-from .const import DOMAIN
+from .conversation_seam import SeamChangedError, async_add_sentences
 from .voice import (
+    CODE_DIGITS,
     CONVERSATION,
     INTENT_ARM,
+    INTENT_CODE,
     INTENT_DISARM,
-    PendingCodes,
+    INTENT_STATE,
     async_setup_intents,
-    exposed_panels,
 )
 
-if TYPE_CHECKING:
-    from homeassistant.components.conversation import ConversationInput
-
-PANEL: Final = "[alarm|security system|alarm system]"
-GENERIC: Final = "(alarm|security system|alarm system)"
-WITH_CODE: Final = " (with|using) [the] (code|pin) {code}"
-#: Mode slot value -> how it may be said.
-MODE_WORDS: Final = {"away": "away", "home": "(home|stay)", "night": "night"}
-
-
-@dataclass(frozen=True, slots=True)
-class Meaning:
-    """What a sentence template asks for."""
-
-    kind: str  # "arm", "ask_mode", "disarm" or "code"
-    name: str | None = None
-    entity_id: str | None = None
-    mode: str | None = None
+_LOGGER = logging.getLogger(__name__)
+PANEL_LIST: Final = "alarmhub_panel"
+NAME: Final = f"{{{PANEL_LIST}:name}}"
+_DIGIT_SLOTS: Final = " ".join(
+    f"{{alarmhub_digit:{slot}}}" if i < 4 else f"[{{alarmhub_digit:{slot}}}]"
+    for i, slot in enumerate(CODE_DIGITS)
+)
+_CODE: Final = f"({_DIGIT_SLOTS}|{{alarmhub_number:code}})"
 
 
-def build_templates(panels: Mapping[str, set[str]]) -> dict[str, Meaning]:
-    """Return sentence template -> meaning for the exposed panels."""
-    owners: dict[str, set[str]] = {}
-    for panel, names in panels.items():
-        for spoken in names:
-            owners.setdefault(spoken, set()).add(panel)
-    targets: list[tuple[str, str | None, str | None]] = [
-        (f"[the] {name} {PANEL}", name, next(iter(ids)) if len(ids) == 1 else None)
-        for name, ids in sorted(owners.items())
-    ]
-    if panels:
-        targets.append((f"[the] {GENERIC}", None, None))
-    templates: dict[str, Meaning] = {}
-    for said, name, entity_id in targets:
-        for mode, words in MODE_WORDS.items():
-            meaning = Meaning("arm", name, entity_id, mode)
-            for form in (
-                f"arm {said} [in|to] {words} [mode]",
-                f"(set|put|switch) {said} to [armed] {words} [mode]",
-            ):
-                templates[form] = meaning
-                templates[form + WITH_CODE] = meaning
-        templates[f"arm {said}"] = Meaning("ask_mode", name, entity_id)
-        templates[f"disarm {said}"] = Meaning("disarm", name, entity_id)
-        templates[f"disarm {said}{WITH_CODE}"] = Meaning("disarm", name, entity_id)
-    if panels:
-        templates["[the|my] (code|pin) [is] {code}"] = Meaning("code")
-    return templates
+def _digits(words: dict[str, str]) -> dict[str, Any]:
+    values: list[dict[str, str]] = [{"in": str(d), "out": str(d)} for d in range(10)]
+    values += [{"in": word, "out": digit} for word, digit in words.items()]
+    return {"values": values}
 
 
-class AlarmHubSentences:
-    """Keep AlarmHub's sentence triggers in step with the exposed panels."""
+def _language(
+    code_words: dict[str, str],
+    modes: dict[str, str],
+    rules: dict[str, str],
+    intents: dict[str, tuple[list[str], list[str]]],
+    language: str,
+) -> dict[str, Any]:
+    """Build one language's hassil sentences dict.
 
-    def __init__(self, hass: HomeAssistant, pending: PendingCodes) -> None:
-        """Prepare; nothing is registered before :meth:`async_start`."""
-        self.hass = hass
-        self.pending = pending
-        self.templates: dict[str, Meaning] = {}
-        self._unregister: Callable[[], None] | None = None
-        self._scheduled = False
+    ``intents``: intent -> (sentences naming a panel, sentences without).
+    """
+    return {
+        "language": language,
+        "intents": {
+            name: {"data": [{"sentences": named + generic}]}
+            for name, (named, generic) in intents.items()
+        },
+        "lists": {
+            # Filled in when Assist makes its lists: see panel_names().
+            PANEL_LIST: {"values": []},
+            "alarmhub_digit": _digits(code_words),
+            "alarmhub_number": {"range": {"from": 0, "to": 99999999, "words": False}},
+            "alarmhub_mode": {
+                "values": [{"in": said, "out": mode} for said, mode in modes.items()]
+            },
+        },
+        "expansion_rules": {"ah_code": _CODE, **rules},
+    }
 
-    @callback
-    def async_start(self) -> None:
-        """Register once Assist is loaded (now, or when it loads)."""
-        if CONVERSATION in self.hass.config.components:
-            self._attach()
-            return
 
-        @callback
-        def loaded(event: Event[Any]) -> None:
-            if event.data.get("component") == CONVERSATION:
-                unsubscribe()
-                self._attach()
+ENGLISH: Final = _language(
+    {
+        "zero": "0",
+        "oh": "0",
+        "one": "1",
+        "two": "2",
+        "three": "3",
+        "four": "4",
+        "five": "5",
+        "six": "6",
+        "seven": "7",
+        "eight": "8",
+        "nine": "9",
+    },
+    {"away": "away", "home": "home", "stay": "home", "night": "night"},
+    {
+        "ah_panel": f"[the] {NAME} [alarm|security system|alarm system]",
+        "ah_alarm": "the (alarm|security system|alarm system)",
+        "ah_with": "(with|using) [the] (code|pin) <ah_code>",
+        "ah_mode": "[in|to] [armed] {alarmhub_mode:mode} [mode]",
+    },
+    {
+        INTENT_ARM: (
+            [
+                "arm <ah_panel> [<ah_mode>] [<ah_with>]",
+                "(set|put|switch) <ah_panel> to <ah_mode> [<ah_with>]",
+            ],
+            [
+                "arm <ah_alarm> [<ah_mode>] [<ah_with>]",
+                "(set|put|switch) <ah_alarm> to <ah_mode> [<ah_with>]",
+            ],
+        ),
+        INTENT_DISARM: (
+            ["disarm <ah_panel> [<ah_with>]"],
+            ["disarm <ah_alarm> [<ah_with>]"],
+        ),
+        INTENT_CODE: (
+            [],
+            ["[the|my] (code|pin) is <ah_code>"],
+        ),
+        INTENT_STATE: (
+            [
+                "is <ah_panel> (armed|disarmed|on|off)",
+                "what is the (status|state) of <ah_panel>",
+                "what is <ah_panel> (status|state)",
+                "(status|state) of <ah_panel>",
+            ],
+            [
+                "is <ah_alarm> (armed|disarmed|on|off)",
+                "is the house armed",
+                "what is <ah_alarm> (status|state)",
+                "what is the (status|state) of <ah_alarm>",
+                "(alarm|security system|alarm system) (status|state)",
+            ],
+        ),
+    },
+    "en",
+)
 
-        unsubscribe = self.hass.bus.async_listen(EVENT_COMPONENT_LOADED, loaded)
+GERMAN: Final = _language(
+    {
+        "null": "0",
+        "eins": "1",
+        "zwei": "2",
+        "zwo": "2",
+        "drei": "3",
+        "vier": "4",
+        "fünf": "5",
+        "sechs": "6",
+        "sieben": "7",
+        "acht": "8",
+        "neun": "9",
+    },
+    {
+        "abwesend": "away",
+        "weg": "away",
+        "zuhause": "home",
+        "zu hause": "home",
+        "anwesend": "home",
+        "nacht": "night",
+    },
+    {
+        "ah_panel": f"[den|die|das] {NAME} [alarm|alarmanlage]",
+        "ah_alarm": "(die alarmanlage|den alarm)",
+        "ah_with": "mit [dem] (code|pin) <ah_code>",
+        "ah_mode": "[auf|im|in] [modus] {alarmhub_mode:mode} [modus]",
+    },
+    {
+        INTENT_ARM: (
+            [
+                "(aktiviere|schärfe) <ah_panel> [<ah_mode>] [<ah_with>]",
+                "(schalte|stelle) <ah_panel> <ah_mode> [scharf] [<ah_with>]",
+                "(schalte|stelle) <ah_panel> scharf [<ah_with>]",
+            ],
+            [
+                "(aktiviere|schärfe) <ah_alarm> [<ah_mode>] [<ah_with>]",
+                "(schalte|stelle) <ah_alarm> <ah_mode> [scharf] [<ah_with>]",
+                "(schalte|stelle) <ah_alarm> scharf [<ah_with>]",
+            ],
+        ),
+        INTENT_DISARM: (
+            [
+                "(deaktiviere|entschärfe) <ah_panel> [<ah_with>]",
+                "(schalte|stelle) <ah_panel> unscharf [<ah_with>]",
+            ],
+            [
+                "(deaktiviere|entschärfe) <ah_alarm> [<ah_with>]",
+                "(schalte|stelle) <ah_alarm> unscharf [<ah_with>]",
+            ],
+        ),
+        INTENT_CODE: ([], ["[der|mein|die|meine] (code|pin) ist <ah_code>"]),
+        INTENT_STATE: (
+            [
+                "ist <ah_panel> (scharf|unscharf|aktiviert|an|aus)",
+                "wie ist der (status|zustand) von <ah_panel>",
+                "(status|zustand) von <ah_panel>",
+            ],
+            [
+                "ist <ah_alarm> (scharf|unscharf|aktiviert|an|aus)",
+                "wie ist der (status|zustand) (der alarmanlage|des alarms)",
+                "(alarmanlage|alarm) (status|zustand)",
+            ],
+        ),
+    },
+    "de",
+)
 
-    @callback
-    def _attach(self) -> None:
-        hass = self.hass
 
-        @callback
-        def panel_changed(event: Event[Any]) -> None:
-            if str(event.data.get("entity_id", "")).startswith("alarm_control_panel."):
-                self._schedule()
+@callback
+def panel_names(hass: HomeAssistant) -> dict[str, list[tuple[str, str]]]:
+    """Return the names of every alarm panel, each meaning its full name.
 
-        @callback
-        def device_changed(event: Event[Any]) -> None:
-            self._schedule()
+    A panel is called by its name ("House"), its full name with the
+    device's ("Demo Home House") and its aliases; every one means the name
+    Home Assistant finds it by (its full name). Answers say its name.
+    """
+    entities = er.async_get(hass)
+    names: list[tuple[str, str]] = []
+    for state in hass.states.async_all(PANEL_DOMAIN):
+        entry = entities.async_get(state.entity_id)
+        aliases = intent.async_get_entity_aliases(hass, entry, state=state)
+        found_by = next(iter(aliases), state.name)
+        names += [
+            (spoken, found_by)
+            for said in {*aliases, state.name}
+            if (spoken := _plain(said))
+        ]
+    return {PANEL_LIST: sorted(names)}
 
-        hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, panel_changed)
-        hass.bus.async_listen(dr.EVENT_DEVICE_REGISTRY_UPDATED, device_changed)
-        if DATA_EXPOSED_ENTITIES in hass.data:
-            async_listen_entity_updates(hass, CONVERSATION, self._schedule)
-        self._rebuild()
 
-    @callback
-    def _schedule(self) -> None:
-        """Rebuild once after a burst of registry changes."""
-        if not self._scheduled:
-            self._scheduled = True
-            self.hass.loop.call_soon(self._rebuild)
+def _plain(name: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']+", " ", name).split())
 
-    @callback
-    def _rebuild(self) -> None:
-        from homeassistant.components.conversation.agent_manager import (
-            get_agent_manager,
-        )
 
-        self._scheduled = False
-        templates = build_templates(exposed_panels(self.hass))
-        if templates == self.templates:
-            return
-        if self._unregister is not None:
-            self._unregister()
-            self._unregister = None
-        self.templates = templates
-        if templates:
-            self._unregister = get_agent_manager(self.hass).register_trigger(
-                list(templates), self._async_handle
-            )
+#: Language -> sentences; only the languages AlarmHub has translations for.
+SENTENCES: Final = {"en": ENGLISH, "de": GERMAN}
 
-    async def _async_handle(
-        self, user_input: ConversationInput, result: Any
-    ) -> str | None:
-        """Answer a matched sentence through the AlarmHub intents.
 
-        ``result`` is hassil's ``RecognizeResult`` (hassil is the conversation
-        integration's requirement, not ours): the template that matched and
-        the ``code`` wildcard are read from it.
-        """
-        sentence = result.intent_sentence
-        template = str(sentence.text) if sentence is not None and sentence.text else ""
-        if (meaning := self.templates.get(template)) is None:
-            return None
-        slots: dict[str, Any] = {}
-        if meaning.name is not None:
-            slots["name"] = meaning.name
-        if meaning.entity_id is not None:
-            slots["entity_id"] = meaning.entity_id
-        if "code" in result.entities:
-            slots["code"] = str(result.entities["code"].value)
-        match meaning.kind:
-            case "ask_mode":
-                said = meaning.name or "the alarm"
-                return (
-                    f"Arm {said} in home, away or night mode? "
-                    f"Say for example: arm {said} away."
-                )
-            case "code":
-                if (entity_id := self.pending.take()) is None:
-                    return "No alarm is waiting for a code."
-                slots["entity_id"] = entity_id
-                intent_type = INTENT_DISARM
-            case "disarm":
-                intent_type = INTENT_DISARM
-            case _:
-                slots["mode"] = meaning.mode
-                intent_type = INTENT_ARM
-        try:
-            response = await intent.async_handle(
-                self.hass,
-                DOMAIN,
-                intent_type,
-                {key: {"value": value} for key, value in slots.items()},
-                user_input.text,
-                user_input.context,
-                user_input.language,
-                assistant=CONVERSATION,
-                device_id=user_input.device_id,
-                satellite_id=user_input.satellite_id,
-                conversation_agent_id=user_input.agent_id,
-            )
-        except intent.IntentError:
-            return "Sorry, that did not work."
-        speech: str = response.speech.get("plain", {}).get("speech", "")
-        return speech
+def sentences_for(language: str) -> dict[str, Any] | None:
+    """Return AlarmHub's sentences for a language variant ("en", "de-CH"), if any."""
+    return SENTENCES.get(language.replace("_", "-").split("-", 1)[0].lower())
 
 
 @callback
 def async_setup_voice(hass: HomeAssistant) -> None:
-    """Register the AlarmHub intents and their sentences (in ``async_setup``)."""
-    AlarmHubSentences(hass, async_setup_intents(hass)).async_start()
+    """Register the intents, and their sentences once Assist is loaded."""
+    async_setup_intents(hass)
+
+    @callback
+    def attach() -> None:
+        try:
+            async_add_sentences(hass, sentences_for, partial(panel_names, hass))
+        except SeamChangedError as err:
+            _LOGGER.error(  # noqa: TRY400 - the reason is the message; no trace
+                "AlarmHub's voice sentences are unavailable: %s", err
+            )
+
+    if CONVERSATION in hass.config.components:
+        attach()
+        return
+
+    @callback
+    def loaded(event: Event[Any]) -> None:
+        if event.data.get("component") == CONVERSATION:
+            unsubscribe()
+            attach()
+
+    unsubscribe = hass.bus.async_listen(EVENT_COMPONENT_LOADED, loaded)

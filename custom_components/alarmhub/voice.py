@@ -1,34 +1,34 @@
-"""Assist intents: arm and disarm AlarmHub panels.
+"""Assist intents: arm, disarm and ask the state of alarm panels.
 
-Home Assistant's built-in intents cover locks and scenes but have no
-sentences for alarm panels, so AlarmHub registers two intents of its own:
+Home Assistant's built-in intents have none for alarm panels, so AlarmHub
+registers its own (their sentences are in :mod:`.sentences`):
 
 * ``AlarmHubArm``: slots ``name`` (optional when one panel is exposed),
-  ``mode`` (``away``, ``home``/``stay``, ``night``) and ``code`` (optional);
-* ``AlarmHubDisarm``: slots ``name`` and ``code``. Without a code it asks
-  for one and remembers, for a minute and for this conversation only, which
-  panel is waiting; the answer "the code is 1234" finishes the job.
+  ``mode`` (``away``, ``home``, ``night``; asked for when missing) and a
+  code (optional);
+* ``AlarmHubDisarm``: ``name`` and a code. Without a code it asks for one
+  and remembers, for a minute and for this conversation only, which panel
+  is waiting;
+* ``AlarmHubCode``: "the code is 1 2 3 4" answers that question;
+* ``AlarmHubState``: the state of one panel, or of every exposed one.
 
-Only panels exposed to Assist are found. Both go through the panel's own
-actions, so the defaults from the options flow and every hub rule apply, and
-a refusal is spoken as its translated error (it never contains a code). The
-English sentences that reach these intents are in :mod:`.sentences`. A code
-is never logged, stored or repeated back.
+Panels are found as Home Assistant's own intents find theirs
+(``intent.async_match_targets`` with the assistant), so a panel that is not
+exposed gets Home Assistant's own answer. Arming and disarming go through
+the panel's actions, so the options' defaults and every hub rule apply; a
+refusal is an error response (``failed_to_handle``) that says the
+translated reason. A code is never logged, stored or said back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-import re
 import time
 from typing import Any, Final, override
 
 from homeassistant.components.alarm_control_panel.const import (
     DOMAIN as PANEL_DOMAIN,
-)
-from homeassistant.components.homeassistant.const import DATA_EXPOSED_ENTITIES
-from homeassistant.components.homeassistant.exposed_entities import (
-    async_should_expose,
+    AlarmControlPanelState,
 )
 from homeassistant.const import (
     ATTR_CODE,
@@ -38,97 +38,30 @@ from homeassistant.const import (
     SERVICE_ALARM_ARM_NIGHT,
     SERVICE_ALARM_DISARM,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    entity_registry as er,
-    intent,
-)
+from homeassistant.helpers import config_validation as cv, intent
 from homeassistant.helpers.chat_session import current_session
 import probatio as vol
 
 from .const import DOMAIN
+from .voice_answers import answer, async_say, async_say_error, async_state_word
 
 INTENT_ARM: Final = "AlarmHubArm"
 INTENT_DISARM: Final = "AlarmHubDisarm"
+INTENT_CODE: Final = "AlarmHubCode"
+INTENT_STATE: Final = "AlarmHubState"
 CONVERSATION: Final = "conversation"
 #: How long a panel waits for the code asked for, in seconds.
 CODE_WAIT: Final = 60.0
-
-#: Spoken mode -> (panel action, how it is said back).
+#: The slots a code said digit by digit fills, in order (4 to 8 digits).
+CODE_DIGITS: Final = tuple(f"code_{i}" for i in range(1, 9))
 MODES: Final = {
-    "away": (SERVICE_ALARM_ARM_AWAY, "away"),
-    "home": (SERVICE_ALARM_ARM_HOME, "home"),
-    "stay": (SERVICE_ALARM_ARM_HOME, "home"),
-    "night": (SERVICE_ALARM_ARM_NIGHT, "night"),
+    "away": SERVICE_ALARM_ARM_AWAY,
+    "home": SERVICE_ALARM_ARM_HOME,
+    "night": SERVICE_ALARM_ARM_NIGHT,
 }
-DIGIT_WORDS: Final = {
-    "zero": "0",
-    "oh": "0",
-    "o": "0",
-    "one": "1",
-    "two": "2",
-    "to": "2",
-    "too": "2",
-    "three": "3",
-    "four": "4",
-    "for": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
-FILLER_WORDS: Final = frozenset({"is", "it", "its", "it's", "the", "code", "pin"})
-
-
-def normalize_name(name: str) -> str:
-    """Return a name as sentences compare it: lower case, letters and digits."""
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", name.lower()).split())
-
-
-def spoken_code(text: str) -> str | None:
-    """Return the digits of a spoken code ("4 8 2 6", "four eight two six")."""
-    digits: list[str] = []
-    for word in re.split(r"[\s,.;:-]+", text.lower()):
-        if not word or word in FILLER_WORDS:
-            continue
-        if word.isdecimal() and word.isascii():
-            digits.append(word)
-        elif word in DIGIT_WORDS:
-            digits.append(DIGIT_WORDS[word])
-        else:
-            return None
-    return "".join(digits) or None
-
-
-@callback
-def exposed_panels(hass: HomeAssistant) -> dict[str, set[str]]:
-    """Return every exposed AlarmHub panel: entity id -> its spoken names."""
-    if DATA_EXPOSED_ENTITIES not in hass.data:
-        return {}
-    entities, devices = er.async_get(hass), dr.async_get(hass)
-    panels: dict[str, set[str]] = {}
-    for entry in entities.entities.values():
-        if entry.platform != DOMAIN or entry.domain != PANEL_DOMAIN:
-            continue
-        if entry.disabled or not async_should_expose(
-            hass, CONVERSATION, entry.entity_id
-        ):
-            continue
-        names = {alias for alias in entry.aliases if isinstance(alias, str)}
-        device = devices.async_get(entry.device_id) if entry.device_id else None
-        if entry.name:
-            names.add(entry.name)
-        elif device is not None:
-            device_name = device.name_by_user or device.name or ""
-            names.add(f"{device_name} {entry.original_name or ''}")
-        if (state := hass.states.get(entry.entity_id)) is not None:
-            names.add(state.name)
-        panels[entry.entity_id] = {n for n in map(normalize_name, names) if n}
-    return panels
+Error = intent.IntentResponseErrorCode
 
 
 @dataclass(slots=True)
@@ -168,46 +101,76 @@ class PendingCodes:
         return waiting.entity_id
 
 
+def _value(slots: dict[str, Any], name: str, part: str = "value") -> str | None:
+    value = slots.get(name, {}).get(part)
+    return str(value) if value is not None else None
+
+
+def said_code(slots: dict[str, Any]) -> str | None:
+    """Return the code in the slots: digit by digit, or said as one number."""
+    if (number := _value(slots, "code", "text")) is not None:
+        return "".join(ch for ch in number if ch.isdigit())
+    digits = [d for slot in CODE_DIGITS if (d := _value(slots, slot)) is not None]
+    return "".join(digits) or None
+
+
 class _PanelIntent(intent.IntentHandler):
     """Find the panel a sentence means and run one of its actions."""
 
-    platforms = None
+    platforms = {PANEL_DOMAIN}
 
     def __init__(self, pending: PendingCodes) -> None:
         """Share the codes being waited for."""
         self.pending = pending
 
-    @staticmethod
-    def find_panel(
-        hass: HomeAssistant, name: str | None
-    ) -> tuple[str | None, str | None]:
-        """Return (entity id, None) or (None, what to say instead)."""
-        panels = exposed_panels(hass)
-        if name:
-            wanted = normalize_name(name)
-            found = [e for e, names in panels.items() if wanted in names]
-        else:
-            found = list(panels)
-        if len(found) == 1:
-            return found[0], None
-        if not found and not panels:
-            return None, "No AlarmHub alarm is exposed to Assist."
-        choices = [_spoken(hass, e) for e in (found or panels)]
-        return None, f"Which alarm do you mean: {' or '.join(sorted(choices))}?"
+    @property
+    @override
+    def slot_schema(self) -> dict[Any, Any]:
+        """Name, mode and a code, all optional."""
+        return {
+            vol.Optional("name"): cv.string,
+            vol.Optional("mode"): vol.In(list(MODES)),
+            vol.Optional("code"): vol.Any(cv.string, int),
+            **{vol.Optional(slot): cv.string for slot in CODE_DIGITS},
+        }
 
-    def target(
-        self, hass: HomeAssistant, slots: dict[str, Any]
-    ) -> tuple[str | None, str | None]:
-        """Return the panel the slots name: by entity id (if exposed) or name."""
-        entity_id = _slot(slots, "entity_id")
-        if entity_id is not None and entity_id in exposed_panels(hass):
-            return entity_id, None
-        return self.find_panel(hass, _slot(slots, "name"))
+    @staticmethod
+    def panels(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[State]:
+        """Return the exposed panels the sentence means (all of them without a name).
+
+        Raises ``MatchFailedError`` as Home Assistant's own intents do, so a
+        panel that is not exposed gets Home Assistant's own answer.
+        """
+        constraints = intent.MatchTargetsConstraints(
+            name=_value(slots, "name"),
+            domains={PANEL_DOMAIN},
+            assistant=intent_obj.assistant,
+        )
+        result = intent.async_match_targets(intent_obj.hass, constraints)
+        if not result.is_match:
+            raise intent.MatchFailedError(result=result, constraints=constraints)
+        return sorted(result.states, key=lambda s: s.name)
+
+    async def one_panel(
+        self, intent_obj: intent.Intent, slots: dict[str, Any]
+    ) -> State | intent.IntentResponse:
+        """Return the one panel meant, or the question which one."""
+        found = self.panels(intent_obj, slots)
+        if len(found) == 1:
+            return found[0]
+        speech = await async_say(
+            intent_obj.hass,
+            intent_obj.language,
+            translation_domain=DOMAIN,
+            translation_key="voice_which_alarm",
+            translation_placeholders={"names": ", ".join(s.name for s in found)},
+        )
+        return answer(intent_obj, speech, Error.NO_VALID_TARGETS)
 
     async def run(
         self, intent_obj: intent.Intent, service: str, entity_id: str, code: str | None
-    ) -> str | None:
-        """Call the panel's action; return the error to say, if any."""
+    ) -> intent.IntentResponse | None:
+        """Call the panel's action; return the refusal to say, if any."""
         data: dict[str, Any] = {ATTR_ENTITY_ID: entity_id}
         if code:
             data[ATTR_CODE] = code
@@ -216,113 +179,201 @@ class _PanelIntent(intent.IntentHandler):
                 PANEL_DOMAIN, service, data, blocking=True, context=intent_obj.context
             )
         except HomeAssistantError as err:
-            return str(err)
+            speech = await async_say_error(intent_obj.hass, intent_obj.language, err)
+            return answer(intent_obj, speech, Error.FAILED_TO_HANDLE)
         return None
 
+    async def disarm(
+        self, intent_obj: intent.Intent, panel: State, code: str
+    ) -> intent.IntentResponse:
+        """Disarm with a code; say so, or why not."""
+        refused = await self.run(
+            intent_obj, SERVICE_ALARM_DISARM, panel.entity_id, code
+        )
+        return refused or answer(
+            intent_obj,
+            await async_say(
+                intent_obj.hass,
+                intent_obj.language,
+                translation_domain=DOMAIN,
+                translation_key="voice_disarmed",
+                translation_placeholders={"name": panel.name},
+            ),
+        )
 
-def _spoken(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    return state.name if state is not None else entity_id
 
-
-def _response(
-    intent_obj: intent.Intent, speech: str, *, error: bool
-) -> intent.IntentResponse:
-    response = intent_obj.create_response()
-    if error:
-        code = intent.IntentResponseErrorCode.FAILED_TO_HANDLE
-        response.async_set_error(code, speech)
-    else:
-        response.async_set_speech(speech)
-    return response
+async def _arming_speech(intent_obj: intent.Intent, mode: str, name: str) -> str:
+    hass, language = intent_obj.hass, intent_obj.language
+    if mode == "away":
+        return await async_say(
+            hass,
+            language,
+            translation_domain=DOMAIN,
+            translation_key="voice_arming_away",
+            translation_placeholders={"name": name},
+        )
+    if mode == "home":
+        return await async_say(
+            hass,
+            language,
+            translation_domain=DOMAIN,
+            translation_key="voice_arming_home",
+            translation_placeholders={"name": name},
+        )
+    return await async_say(
+        hass,
+        language,
+        translation_domain=DOMAIN,
+        translation_key="voice_arming_night",
+        translation_placeholders={"name": name},
+    )
 
 
 class ArmIntent(_PanelIntent):
     """Arm a panel in a mode."""
 
     intent_type = INTENT_ARM
-    description = "Arms an AlarmHub alarm panel in away, home or night mode"
-
-    @property
-    @override
-    def slot_schema(self) -> dict[Any, Any]:
-        """Name (or entity id), mode and an optional code."""
-        return {
-            vol.Optional("name"): cv.string,
-            vol.Optional("entity_id"): cv.entity_id,
-            vol.Required("mode"): vol.In(list(MODES)),
-            vol.Optional("code"): cv.string,
-        }
+    description = "Arms an alarm panel in away, home or night mode"
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Arm the panel the sentence named."""
+        """Arm the panel the sentence named, or ask the mode."""
         slots = self.async_validate_slots(intent_obj.slots)
-        hass = intent_obj.hass
-        entity_id, question = self.target(hass, slots)
-        if entity_id is None:
-            return _response(intent_obj, question or "", error=True)
-        service, said = MODES[slots["mode"]["value"]]
-        code = spoken_code(_slot(slots, "code") or "") if "code" in slots else None
-        if error := await self.run(intent_obj, service, entity_id, code):
-            return _response(intent_obj, error, error=True)
-        state = hass.states.get(entity_id)
-        bypassed = state.attributes.get("bypassed_zones", []) if state else []
-        speech = f"Arming {_spoken(hass, entity_id)} in {said} mode."
-        if bypassed:
-            speech += f" Bypassed: {', '.join(bypassed)}."
-        return _response(intent_obj, speech, error=False)
+        hass, language = intent_obj.hass, intent_obj.language
+        panel = await self.one_panel(intent_obj, slots)
+        if isinstance(panel, intent.IntentResponse):
+            return panel
+        if (mode := _value(slots, "mode")) is None:
+            question = await async_say(
+                hass,
+                language,
+                translation_domain=DOMAIN,
+                translation_key="voice_ask_mode",
+                translation_placeholders={"name": panel.name},
+            )
+            return answer(intent_obj, question)
+        if panel.state in (
+            AlarmControlPanelState.ARMING,
+            AlarmControlPanelState.PENDING,
+        ):
+            busy = await async_say(
+                hass,
+                language,
+                translation_domain=DOMAIN,
+                translation_key="voice_already_arming",
+                translation_placeholders={"name": panel.name},
+            )
+            return answer(intent_obj, busy, Error.FAILED_TO_HANDLE)
+        code = said_code(slots)
+        if refused := await self.run(intent_obj, MODES[mode], panel.entity_id, code):
+            return refused
+        speech = await _arming_speech(intent_obj, mode, panel.name)
+        state = hass.states.get(panel.entity_id)
+        if bypassed := (state.attributes.get("bypassed_zones") if state else None):
+            speech += " " + await async_say(
+                hass,
+                language,
+                translation_domain=DOMAIN,
+                translation_key="voice_bypassed",
+                translation_placeholders={"zones": ", ".join(bypassed)},
+            )
+        return answer(intent_obj, speech)
 
 
 class DisarmIntent(_PanelIntent):
     """Disarm a panel with a code, asking for it when missing."""
 
     intent_type = INTENT_DISARM
-    description = "Disarms an AlarmHub alarm panel with a user code"
-
-    @property
-    @override
-    def slot_schema(self) -> dict[Any, Any]:
-        """Name (or entity id) and the code, asked for when missing."""
-        return {
-            vol.Optional("name"): cv.string,
-            vol.Optional("entity_id"): cv.entity_id,
-            vol.Optional("code"): cv.string,
-        }
+    description = "Disarms an alarm panel with a user code"
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Disarm, or ask for the code."""
         slots = self.async_validate_slots(intent_obj.slots)
-        hass = intent_obj.hass
-        entity_id, question = self.target(hass, slots)
-        if entity_id is None:
-            return _response(intent_obj, question or "", error=True)
-        name = _spoken(hass, entity_id)
-        if "code" not in slots:
-            self.pending.ask(entity_id)
-            return _response(
-                intent_obj,
-                f"What is the code to disarm {name}? Say: the code is, "
-                "and then the digits.",
-                error=False,
+        panel = await self.one_panel(intent_obj, slots)
+        if isinstance(panel, intent.IntentResponse):
+            return panel
+        if (code := said_code(slots)) is not None:
+            return await self.disarm(intent_obj, panel, code)
+        self.pending.ask(panel.entity_id)
+        question = await async_say(
+            intent_obj.hass,
+            intent_obj.language,
+            translation_domain=DOMAIN,
+            translation_key="voice_ask_code",
+            translation_placeholders={"name": panel.name},
+        )
+        return answer(intent_obj, question)
+
+
+class CodeIntent(_PanelIntent):
+    """The code a disarm in this conversation asked for."""
+
+    intent_type = INTENT_CODE
+    description = "Gives the code an AlarmHub disarm asked for"
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Disarm the panel waiting in this conversation."""
+        slots = self.async_validate_slots(intent_obj.slots)
+        code = said_code(slots)
+        entity_id = self.pending.take()
+        panel = intent_obj.hass.states.get(entity_id) if entity_id else None
+        if code is None or panel is None:
+            nothing = await async_say(
+                intent_obj.hass,
+                intent_obj.language,
+                translation_domain=DOMAIN,
+                translation_key="voice_no_code_awaited",
             )
-        if (code := spoken_code(slots["code"]["value"])) is None:
-            return _response(intent_obj, "That did not sound like a code.", error=True)
-        if error := await self.run(intent_obj, SERVICE_ALARM_DISARM, entity_id, code):
-            return _response(intent_obj, error, error=True)
-        return _response(intent_obj, f"{name} is disarmed.", error=False)
+            return answer(intent_obj, nothing, Error.NO_INTENT_MATCH)
+        return await self.disarm(intent_obj, panel, code)
 
 
-def _slot(slots: dict[str, Any], name: str) -> str | None:
-    value = slots.get(name, {}).get("value")
-    return value if isinstance(value, str) else None
+class StateIntent(_PanelIntent):
+    """Say the state of a panel, or of every exposed panel."""
+
+    intent_type = INTENT_STATE
+    description = "Tells whether alarm panels are armed, and which sensors are open"
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Say each panel's state, and its open sensors when it is not ready."""
+        slots = self.async_validate_slots(intent_obj.slots)
+        hass, language = intent_obj.hass, intent_obj.language
+        said: list[str] = []
+        for panel in self.panels(intent_obj, slots):
+            word = await async_state_word(hass, language, panel.state)
+            said.append(
+                await async_say(
+                    hass,
+                    language,
+                    translation_domain=DOMAIN,
+                    translation_key="voice_state",
+                    translation_placeholders={"name": panel.name, "state": word},
+                )
+            )
+            if panel.attributes.get("ready") is False and (
+                zones := panel.attributes.get("open_zones")
+            ):
+                said.append(
+                    await async_say(
+                        hass,
+                        language,
+                        translation_domain=DOMAIN,
+                        translation_key="voice_open_zones",
+                        translation_placeholders={"zones": ", ".join(zones)},
+                    )
+                )
+        response = answer(intent_obj, " ".join(said))
+        response.response_type = intent.IntentResponseType.QUERY_ANSWER
+        return response
 
 
 @callback
 def async_setup_intents(hass: HomeAssistant) -> PendingCodes:
     """Register the AlarmHub intents (once, in ``async_setup``)."""
     pending = PendingCodes()
-    intent.async_register(hass, ArmIntent(pending))
-    intent.async_register(hass, DisarmIntent(pending))
+    for handler in (ArmIntent, DisarmIntent, CodeIntent, StateIntent):
+        intent.async_register(hass, handler(pending))
     return pending
