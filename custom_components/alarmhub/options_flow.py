@@ -19,6 +19,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -142,7 +143,7 @@ class AlarmHubOptionsFlow(OptionsFlow):
                 zones.pop(number, None)
             return self._save({CONF_ZONES: zones})
         options = [
-            {"value": number, "label": f"{int(number):02d} {zone['name']}"}
+            SelectOptionDict(value=number, label=f"{int(number):02d} {zone['name']}")
             for number, zone in sorted(zones.items(), key=lambda item: int(item[0]))
         ]
         return self.async_show_form(
