@@ -2,6 +2,8 @@
 
 python -m simulator --http 127.0.0.1:8900 [--serial-pty] [--site FILE]
 python -m simulator ctl open 1        # open zone 1 (close 1, motion 5)
+python -m simulator --site simulator/sites/vista.yaml --ad2-tcp 127.0.0.1:10000
+python -m simulator ctl fault 5       # AD2: fault zone 5 (docs/ad2-emulator.md)
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import sys
 import urllib.request
 
+from .ad2 import cli as ad2_cli
 from .hub import DEMO_SITE, Hub, load_site
 from .server import SimulatorServer
 from .tls import ensure_certificate, fingerprint, server_context
@@ -69,7 +72,9 @@ async def _serve(args: argparse.Namespace) -> None:
 
 def _ctl(args: argparse.Namespace) -> None:
     base = args.url.rstrip("/")
-    if args.action in ("open", "close"):
+    if args.action in ad2_cli.VERBS:
+        path, body = ad2_cli.request_for(args.action, args.zone)
+    elif args.action in ("open", "close"):
         path, body = f"/admin/zones/{args.zone}", {"open": args.action == "open"}
     elif args.action == "motion":
         path, body = f"/admin/zones/{args.zone}/motion", {}
@@ -89,8 +94,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m simulator")
     sub = parser.add_subparsers(dest="command")
     ctl = sub.add_parser("ctl", help="control a running simulator")
-    ctl.add_argument("action", choices=["open", "close", "motion", "pair", "unpair"])
-    ctl.add_argument("zone", nargs="?", default="")
+    ctl.add_argument(
+        "action",
+        choices=["open", "close", "motion", "pair", "unpair", *ad2_cli.VERBS],
+    )
+    ctl.add_argument("zone", nargs="?", default="", help="zone, keys, seconds or count")
     ctl.add_argument("--url", default="http://127.0.0.1:8900")
     parser.add_argument("--http", type=_host_port, default=("127.0.0.1", 8900))
     parser.add_argument("--serial-pty", action="store_true")
@@ -100,6 +108,14 @@ def main(argv: list[str] | None = None) -> None:
         help="deliver pty bytes at 115200 8N1 speed (a pty has no baud rate)",
     )
     parser.add_argument("--pty-link", help="make a symlink to the pty here")
+    parser.add_argument(
+        "--ad2-tcp",
+        metavar="HOST:PORT",
+        help="emulate an AD2 on a Vista-20P (--site vista.yaml), served like ser2sock",
+    )
+    parser.add_argument(
+        "--ad2-pty", action="store_true", help="emulate an AD2 on a serial pty"
+    )
     parser.add_argument("--site", default=str(DEMO_SITE))
     parser.add_argument("--token", help="the token clients must present")
     parser.add_argument(
@@ -128,6 +144,12 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     if args.command == "ctl":
         _ctl(args)
+        return
+    if args.ad2_tcp or args.ad2_pty:
+        try:
+            asyncio.run(ad2_cli.serve(args))
+        except KeyboardInterrupt:
+            sys.exit(0)
         return
     args.ssl_context = None
     if args.tls:  # the hub's identity: made once, kept in --tls-dir
