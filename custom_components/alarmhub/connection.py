@@ -1,6 +1,7 @@
 """Build a panel client from a config entry's data: the hub or an AlarmDecoder."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+import time
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
@@ -65,6 +66,11 @@ def async_create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> AlarmHu
     )
 
 
+#: The AlarmDecoder panel's clock for silence and zone expiry (tests put the
+#: emulator's manual clock here, so that no test waits in real time).
+PANEL_CLOCK: Callable[[], float] = time.monotonic
+
+
 def is_alarmdecoder(data: Mapping[str, Any]) -> bool:
     """Return True for an entry (or flow data) of an AlarmDecoder panel."""
     return data.get(CONF_PANEL) == PANEL_ALARMDECODER
@@ -107,6 +113,7 @@ def async_create_panel(
         keypad_address=data.get(CONF_KEYPAD_ADDRESS),
         zones=zone_configs(options or {}),
         users=users or {},
+        monotonic=lambda: PANEL_CLOCK(),  # noqa: PLW0108 - read at each call
     )
 
 
