@@ -9,10 +9,12 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .clips import ClipExporter
-from .connection import async_create_client
+from .connection import async_create_panel, is_alarmdecoder
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
+from .panel_users import PanelUsers, async_setup_panel_users, follow_users
+from .panels.alarmdecoder import AlarmDecoderPanel
 from .panels.hub import AlarmHubAuthError, AlarmHubCertificateError, AlarmHubError
 from .pending import async_setup_changes
 from .repairs import (
@@ -43,8 +45,19 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> bool:
-    """Connect to the hub and set up its entities."""
-    client = async_create_client(hass, entry.data)
+    """Connect to the panel and set up its entities."""
+    users: PanelUsers | None = None
+    if is_alarmdecoder(entry.data):
+        users = await async_setup_panel_users(hass, entry)
+    client = async_create_panel(
+        hass,
+        entry.data,
+        title=entry.title,
+        options=entry.options,
+        users=users.users if users else None,
+    )
+    if users is not None:
+        follow_users(entry, users, client)
     try:
         info = await client.connect()
     except AlarmHubAuthError as err:
@@ -74,13 +87,26 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     entry.runtime_data = coordinator
     coordinator.clips = ClipExporter(hass)
     await async_setup_changes(hass, entry)
+    if isinstance(client, AlarmDecoderPanel):
+        entry.async_on_unload(entry.add_update_listener(_async_zones_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
+async def _async_zones_changed(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> None:
+    """Reload an AlarmDecoder panel whose zones the user described anew.
+
+    A zone's name and sensor type make its entity (name, device class), so
+    the entities are made again.
+    """
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
 async def async_remove_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> None:
-    """Forget the hub's repair issues with it."""
+    """Forget the hub's repair issues with it, and a panel's stored users."""
     async_clear_issues(hass, entry)
+    if is_alarmdecoder(entry.data):
+        await PanelUsers(hass, entry.entry_id).async_remove()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> bool:

@@ -18,6 +18,7 @@ from .const import ARM_OPTIONS_KEY, DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .helpers import call_hub, checked_code
+from .panels.base import Capability
 from .panels.hub import ArmMode, ArmOption, Partition, PartitionState
 
 PARALLEL_UPDATES = 0
@@ -30,6 +31,13 @@ STATES = {
     PartitionState.ARMED_NIGHT: AlarmControlPanelState.ARMED_NIGHT,
     PartitionState.PENDING: AlarmControlPanelState.PENDING,
     PartitionState.TRIGGERED: AlarmControlPanelState.TRIGGERED,
+}
+
+#: The arm modes a panel may have, as HA features.
+FEATURES = {
+    Capability.ARM_HOME: AlarmControlPanelEntityFeature.ARM_HOME,
+    Capability.ARM_AWAY: AlarmControlPanelEntityFeature.ARM_AWAY,
+    Capability.ARM_NIGHT: AlarmControlPanelEntityFeature.ARM_NIGHT,
 }
 
 
@@ -54,15 +62,15 @@ class AlarmHubPanel(AlarmHubEntity, AlarmControlPanelEntity):
     _attr_name = None
     _attr_code_format = CodeFormat.NUMBER
     _attr_code_arm_required = False
-    _attr_supported_features = (
-        AlarmControlPanelEntityFeature.ARM_HOME
-        | AlarmControlPanelEntityFeature.ARM_AWAY
-        | AlarmControlPanelEntityFeature.ARM_NIGHT
-    )
 
     def __init__(self, coordinator: AlarmHubCoordinator, partition_id: str) -> None:
-        """Show one partition."""
+        """Show one partition, with the arm modes its panel has."""
         super().__init__(coordinator, f"partition_{partition_id}")
+        capabilities = coordinator.client.capabilities
+        self._attr_supported_features = AlarmControlPanelEntityFeature(0)
+        for capability, feature in FEATURES.items():
+            if capability in capabilities:
+                self._attr_supported_features |= feature
         self.partition_id = partition_id
         self._attr_device_info = partition_device_info(coordinator, partition_id)
 

@@ -6,6 +6,10 @@
 * ``<zone> tamper`` (diagnostic, disabled by default): on while the sensor's
   cover is open. The panel itself raises tamper as a trouble condition, so
   most homes need no entity for it.
+
+A panel that reports its own troubles (a Vista or DSC through an AlarmDecoder)
+also gets, per partition, ``AC power`` and ``Battery`` (diagnostic) and
+``Fire`` (on while a fire alarm sounds).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
-from .panels.hub import Zone, ZoneType
+from .panels.base import Capability
+from .panels.hub import Partition, Zone, ZoneType
 
 PARALLEL_UPDATES = 0
 
@@ -68,6 +73,37 @@ ZONE_TROUBLES: tuple[ZoneTroubleDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class PartitionTroubleDescription(BinarySensorEntityDescription):
+    """A condition a panel reports for a partition (None: not reported)."""
+
+    value_fn: Callable[[Partition], bool | None]
+
+
+PARTITION_TROUBLES: tuple[PartitionTroubleDescription, ...] = (
+    PartitionTroubleDescription(
+        key="ac_power",
+        translation_key="ac_power",
+        device_class=BinarySensorDeviceClass.POWER,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda partition: partition.ac_power,
+    ),
+    PartitionTroubleDescription(
+        key="low_battery",
+        translation_key="panel_battery",
+        device_class=BinarySensorDeviceClass.BATTERY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda partition: partition.low_battery,
+    ),
+    PartitionTroubleDescription(
+        key="fire",
+        translation_key="fire",
+        device_class=BinarySensorDeviceClass.SMOKE,
+        value_fn=lambda partition: partition.fire,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: AlarmHubConfigEntry,
@@ -86,6 +122,16 @@ async def async_setup_entry(
         ]
 
     async_add_hub_entities(entry, async_add_entities, lambda state: state.zones, create)
+    if Capability.TROUBLE in coordinator.client.capabilities:
+        async_add_hub_entities(
+            entry,
+            async_add_entities,
+            lambda state: state.partitions,
+            lambda partition_id: [
+                AlarmHubPartitionTroubleSensor(coordinator, partition_id, description)
+                for description in PARTITION_TROUBLES
+            ],
+        )
 
 
 class _ZoneEntity(AlarmHubEntity, BinarySensorEntity):
@@ -154,3 +200,51 @@ class AlarmHubZoneTroubleSensor(_ZoneEntity):
     def is_on(self) -> bool | None:
         """Return True while the trouble lasts."""
         return self._snapshot()
+
+
+class AlarmHubPartitionTroubleSensor(AlarmHubEntity, BinarySensorEntity):
+    """A condition the panel reports for a partition (power, battery, fire)."""
+
+    entity_description: PartitionTroubleDescription
+
+    def __init__(
+        self,
+        coordinator: AlarmHubCoordinator,
+        partition_id: str,
+        description: PartitionTroubleDescription,
+    ) -> None:
+        """Show one condition of one partition, on its device."""
+        super().__init__(
+            coordinator,
+            f"partition_{partition_id}_{description.key}",
+            topic=("partition", partition_id),
+        )
+        self.partition_id = partition_id
+        self.entity_description = description
+        self._attr_device_info = partition_device_info(coordinator, partition_id)
+
+    def _value(self) -> bool | None:
+        partition = self.coordinator.data.partitions.get(self.partition_id)
+        return (
+            None if partition is None else self.entity_description.value_fn(partition)
+        )
+
+    @override
+    def _snapshot(self) -> tuple[bool | None] | None:
+        # The partition going away removes the entity; a value the panel
+        # stops reporting only makes it unavailable.
+        if self.partition_id not in self.coordinator.data.partitions:
+            return None
+        return (self._value(),)
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return True while the panel reports this condition."""
+        return super().available and self._value() is not None
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return True while the condition holds."""
+        return self._value()

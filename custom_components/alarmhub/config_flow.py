@@ -1,4 +1,7 @@
-"""Config flow for AlarmHub: network or serial, zeroconf, reauth, reconfigure."""
+"""Config flow: an AlarmHub hub (network, serial, zeroconf) or an AlarmDecoder panel.
+
+Also re-authentication and reconfiguring; the options are in ``options_flow``.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,10 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlow,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     SerialPortSelector,
     TextSelector,
     TextSelectorConfig,
@@ -25,9 +24,9 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import probatio as vol
 
-from .connection import async_create_client, async_try_connect
+from .ad2_flow import ad2_entry_data, ad2_schema
+from .connection import async_create_client, async_try_connect, is_alarmdecoder
 from .const import (
-    ARM_OPTIONS_KEY,
     CONF_BAUDRATE,
     CONF_FINGERPRINT,
     CONF_SERIAL_PORT,
@@ -37,15 +36,15 @@ from .const import (
     DEFAULT_PORT,
     DOMAIN,
     LOGGER,
+    PANEL_ALARMDECODER,
     TRANSPORT_NETWORK,
     TRANSPORT_SERIAL,
 )
+from .options_flow import AlarmHubOptionsFlow
 from .panels.hub import (
     AlarmHubConnectionError,
     AlarmHubError,
     AlarmHubRejectedError,
-    ArmMode,
-    ArmOption,
     HubInfo,
 )
 from .panels.hub.protocol import ErrorCode
@@ -69,52 +68,19 @@ def _network_schema(defaults: Mapping[str, Any], *, token: bool = True) -> vol.S
     return vol.Schema(schema)
 
 
+def _serial_fields(defaults: Mapping[str, Any]) -> dict[Any, Any]:
+    return {
+        vol.Required(
+            CONF_SERIAL_PORT, default=defaults.get(CONF_SERIAL_PORT, vol.UNDEFINED)
+        ): SerialPortSelector(),
+        vol.Required(
+            CONF_BAUDRATE, default=defaults.get(CONF_BAUDRATE, DEFAULT_BAUDRATE)
+        ): vol.All(vol.Coerce(int), vol.In([9600, 19200, 38400, 57600, 115200])),
+    }
+
+
 def _serial_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    return vol.Schema(
-        {
-            vol.Required(
-                CONF_SERIAL_PORT, default=defaults.get(CONF_SERIAL_PORT, vol.UNDEFINED)
-            ): SerialPortSelector(),
-            vol.Required(
-                CONF_BAUDRATE, default=defaults.get(CONF_BAUDRATE, DEFAULT_BAUDRATE)
-            ): vol.All(vol.Coerce(int), vol.In([9600, 19200, 38400, 57600, 115200])),
-        }
-    )
-
-
-ARM_OPTIONS_SELECTOR = SelectSelector(
-    SelectSelectorConfig(
-        options=[option.value for option in ArmOption],
-        multiple=True,
-        mode=SelectSelectorMode.LIST,
-        translation_key="arm_option",
-    )
-)
-
-
-class AlarmHubOptionsFlow(OptionsFlow):
-    """Default arming options for each arm mode."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Choose which options apply when arming stay, away or night."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
-        schema = vol.Schema(
-            {
-                vol.Optional(
-                    ARM_OPTIONS_KEY.format(mode=mode.value), default=[]
-                ): ARM_OPTIONS_SELECTOR
-                for mode in ArmMode
-            }
-        )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                schema, self.config_entry.options
-            ),
-        )
+    return vol.Schema(_serial_fields(defaults))
 
 
 class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -146,9 +112,45 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask how the hub is connected."""
+        """Ask which panel it is, and how the hub is connected."""
         return self.async_show_menu(
-            step_id="user", menu_options=[TRANSPORT_NETWORK, TRANSPORT_SERIAL]
+            step_id="user",
+            menu_options=[TRANSPORT_NETWORK, TRANSPORT_SERIAL, PANEL_ALARMDECODER],
+        )
+
+    async def async_step_alarmdecoder(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how the AlarmDecoder is connected."""
+        return self.async_show_menu(
+            step_id=PANEL_ALARMDECODER, menu_options=["ad2_network", "ad2_serial"]
+        )
+
+    async def async_step_ad2_network(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set up an AlarmDecoder reached through ser2sock."""
+        return await self._async_ad2("ad2_network", TRANSPORT_NETWORK, user_input)
+
+    async def async_step_ad2_serial(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set up an AlarmDecoder on a serial port (AD2USB, AD2SERIAL, AD2PI)."""
+        return await self._async_ad2("ad2_serial", TRANSPORT_SERIAL, user_input)
+
+    async def _async_ad2(
+        self, step_id: str, transport: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = ad2_entry_data(transport, user_input, errors)
+            if not errors and (info := await self._async_try(data, errors)):
+                return await self._async_create(info, data)
+        defaults = user_input or {}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=ad2_schema(transport, defaults),
+            errors=errors,
         )
 
     async def async_step_network(
@@ -340,6 +342,8 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         """Change how the hub is reached."""
         errors: dict[str, str] = {}
         entry = self._get_reconfigure_entry()
+        if is_alarmdecoder(entry.data):
+            return await self._async_reconfigure_ad2(user_input)
         serial = entry.data.get(CONF_TRANSPORT) == TRANSPORT_SERIAL
         if user_input is not None:
             data = {**entry.data, **user_input}
@@ -357,4 +361,21 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         return self.async_show_form(
             step_id="reconfigure", data_schema=schema, errors=errors
+        )
+
+    async def _async_reconfigure_ad2(
+        self, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Change how an AlarmDecoder is reached, its panel or master code."""
+        errors: dict[str, str] = {}
+        entry = self._get_reconfigure_entry()
+        transport = entry.data[CONF_TRANSPORT]
+        if user_input is not None:
+            data = ad2_entry_data(transport, user_input, errors, previous=entry.data)
+            if not errors and (info := await self._async_try(data, errors)):
+                return await self._async_reconfigured(info, data)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=ad2_schema(transport, entry.data, reconfigure=True),
+            errors=errors,
         )

@@ -296,7 +296,16 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         client = self.client
         if capability in client.capabilities and isinstance(client, AlarmHubClient):
             return client
-        raise ServiceValidationError(
+        raise self._not_supported(capability)
+
+    def require(self, capability: Capability) -> Panel:
+        """Return the panel if it can do ``capability``; refuse otherwise."""
+        if capability in self.client.capabilities:
+            return self.client
+        raise self._not_supported(capability)
+
+    def _not_supported(self, capability: Capability) -> ServiceValidationError:
+        return ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="not_supported_by_panel",
             translation_placeholders={

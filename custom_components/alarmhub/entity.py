@@ -108,7 +108,7 @@ def hub_device_info(info: HubInfo) -> DeviceInfo:
     """Return the hub's device."""
     return DeviceInfo(
         identifiers={(DOMAIN, info.serial)},
-        manufacturer=MANUFACTURER,
+        manufacturer=info.manufacturer,
         model=info.model,
         name=info.name,
         serial_number=info.serial,

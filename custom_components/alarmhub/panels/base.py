@@ -181,3 +181,11 @@ class Panel(Protocol):
         applied is answered with its first result. The result's ``user`` is
         the user as :meth:`~.models.User.from_dict` reads it.
         """
+
+
+@runtime_checkable
+class ChimePanel(Panel, Protocol):
+    """A panel whose partitions have a chime (:attr:`Capability.CHIME`)."""
+
+    async def set_chime(self, partition: str, on: bool) -> None:
+        """Turn a partition's chime on or off."""

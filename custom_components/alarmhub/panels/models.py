@@ -166,6 +166,8 @@ class HubInfo:
     capabilities: frozenset[str] = frozenset()
     max_code_length: int = 8
     min_code_length: int = 4
+    #: Who made the panel (an AlarmDecoder reports the alarm panel's maker).
+    manufacturer: str = "AlarmHub"
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:

@@ -57,6 +57,11 @@ class ZoneConfig:
 type Emit = Callable[[str, dict[str, Any]], None]
 
 
+#: The partition's name: the panel (device) carries the name the user gave,
+#: so entities read "Vista Alarm", "Vista Alarm Front door".
+PARTITION_NAME = "Alarm"
+
+
 class PanelState:
     """One partition, its zones and users, kept from AD2 messages."""
 
@@ -85,7 +90,7 @@ class PanelState:
         self.last: KeypadMessage | None = None
         self.partition = Partition(
             id=PARTITION_ID,
-            name=name,
+            name=PARTITION_NAME,
             state=PartitionState.DISARMED,
             supported_options=SUPPORTED_OPTIONS,
             chime=False,
