@@ -53,9 +53,7 @@ PREFIX = "vista_alarm"
 
 
 @pytest.fixture(autouse=True)
-def panel_clock(
-    ad2_clock: ManualClock, monkeypatch: pytest.MonkeyPatch
-) -> ManualClock:
+def panel_clock(ad2_clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> ManualClock:
     """Run the integration's AlarmDecoder clock on the emulator's clock."""
     monkeypatch.setattr(connection, "PANEL_CLOCK", ad2_clock.time)
     return ad2_clock

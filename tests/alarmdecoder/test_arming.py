@@ -38,9 +38,7 @@ async def test_arm_away_exit_delay_then_disarm_names_the_user(
     await _arm(hass, "alarm_disarm", code=ALEX)
     state = await wait_state(hass, PANEL, "disarmed")
     assert ad2.panel.mode is Mode.DISARMED
-    await wait_for(
-        hass, PANEL, lambda s: s.attributes.get("changed_by") == "Alex"
-    )
+    await wait_for(hass, PANEL, lambda s: s.attributes.get("changed_by") == "Alex")
     assert state.attributes["code_format"] == "number"
 
 
@@ -100,7 +98,11 @@ async def test_force_bypass_and_max(
     result = await hass.services.async_call(
         DOMAIN,
         "arm",
-        {"entity_id": PANEL, "mode": "away", "options": ["force_bypass", "no_entry_delay"]},
+        {
+            "entity_id": PANEL,
+            "mode": "away",
+            "options": ["force_bypass", "no_entry_delay"],
+        },
         blocking=True,
         return_response=True,
     )
@@ -130,7 +132,10 @@ async def test_entry_delay_then_alarm(
 
 
 async def test_wrong_code_is_refused_alike(
-    hass: HomeAssistant, setup_ad2: MockConfigEntry, ad2: AD2Server, ad2_clock: ManualClock
+    hass: HomeAssistant,
+    setup_ad2: MockConfigEntry,
+    ad2: AD2Server,
+    ad2_clock: ManualClock,
 ) -> None:
     """A wrong code: the one wrong-code error; still armed."""
     await _arm(hass, "alarm_arm_away")
