@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
 from homeassistant.helpers.event import async_track_state_change_event
 
 #: Generous: a condition, never a fixed sleep; a slow machine only waits longer.
@@ -21,6 +27,7 @@ async def wait_for(
         return state
     done: asyncio.Future[State] = hass.loop.create_future()
 
+    @callback
     def changed(event: Event[EventStateChangedData]) -> None:
         new = event.data["new_state"]
         if new is not None and test(new) and not done.done():
