@@ -102,10 +102,26 @@ def ad2_entry(
 
 
 @pytest.fixture
+def known_users() -> dict[int, str]:
+    """Return the users Home Assistant remembers from an earlier run."""
+    return {3: "Alex"}
+
+
+@pytest.fixture
 async def setup_ad2(
-    hass: HomeAssistant, ad2_entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    ad2_entry: MockConfigEntry,
+    known_users: dict[int, str],
 ) -> AsyncGenerator[MockConfigEntry]:
     """Set up the integration against the emulated Vista."""
+    key = f"{DOMAIN}.users.{ad2_entry.entry_id}"
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": {"users": {str(n): name for n, name in known_users.items()}},
+    }
     ad2_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ad2_entry.entry_id)
     await hass.async_block_till_done()
