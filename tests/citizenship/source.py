@@ -21,6 +21,7 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.intent import MatchFailedError
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENT = ROOT / "custom_components" / "alarmhub"
@@ -109,6 +110,12 @@ class Scan:
     untranslated: list[str] = field(default_factory=list)
     #: Places that pass a literal ``translation_key`` the scan cannot place.
     unplaced: list[str] = field(default_factory=list)
+
+
+#: Errors whose text nobody sees: Home Assistant answers them itself, in the
+#: user's language (the conversation agent turns a ``MatchFailedError`` into
+#: its own "not exposed" / "no such device" reply, as for its own intents).
+ANSWERED_BY_HA = (MatchFailedError,)
 
 
 def _name(node: ast.expr) -> str:
@@ -266,7 +273,9 @@ class _Visitor(ast.NodeVisitor):
         found: object = self.module
         for part in ast.unparse(node).split("."):
             found = getattr(found, part, None)
-        return isinstance(found, type) and issubclass(found, HomeAssistantError)
+        if not isinstance(found, type) or issubclass(found, ANSWERED_BY_HA):
+            return False
+        return issubclass(found, HomeAssistantError)
 
     def visit_Raise(self, node: ast.Raise) -> None:
         exc = node.exc

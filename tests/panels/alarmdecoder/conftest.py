@@ -108,7 +108,7 @@ async def make_panel(ad2: FakeAD2, clock: Clock) -> AsyncGenerator[MakePanel]:
         options: dict[str, object] = {
             "panel_type": PanelType.VISTA,
             "master_code": MASTER,
-            "name": "Home",
+            "name": "Alarm",
             "zones": ZONES,
             "users": {3: "Alice"},
             "backoff": Backoff(initial=0.01, maximum=0.02, jitter=0),

@@ -72,7 +72,7 @@ async def test_open_zones_refuse_arming(panel: AlarmDecoderPanel, ad2: FakeAD2) 
     assert err.value.code == ErrorCode.ZONES_OPEN
     assert err.value.details == {
         "zones": [{"id": "2", "name": "Front Door"}, {"id": "3", "name": "Back Door"}],
-        "partition": "Home",
+        "partition": "Alarm",
     }
     assert ad2.received == sent
     refused = [e for e in panel.events if e.event == "arm_refused"]  # type: ignore[attr-defined]
@@ -115,7 +115,7 @@ async def test_refusals_before_any_key(panel: AlarmDecoderPanel, ad2: FakeAD2) -
     with pytest.raises(AlarmHubRejectedError) as err:
         await panel.arm("1", ArmMode.AWAY, code=CODE)
     assert err.value.code == ErrorCode.SYSTEM_ARMED
-    assert err.value.details["partition"] == "Home"
+    assert err.value.details["partition"] == "Alarm"
     with pytest.raises(AlarmHubRejectedError) as err:
         await panel.bypass("2", True)
     assert err.value.code == ErrorCode.SYSTEM_ARMED

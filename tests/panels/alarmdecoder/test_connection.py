@@ -35,7 +35,7 @@ async def test_connect_identifies_the_ad2(make_panel: MakePanel, ad2: FakeAD2) -
         "Vista (AD2)",
         "ffffffff",
         "V2.2a.8.2",
-        "Home",
+        "Alarm",
     )
     assert info.min_code_length == info.max_code_length == 4
     assert panel.keypad_address == 18  # from !CONFIG>
@@ -46,7 +46,7 @@ async def test_connect_identifies_the_ad2(make_panel: MakePanel, ad2: FakeAD2) -
     assert set(state.zones) == {"2", "3", "9", "20"}
     assert not any(z.open for z in state.zones.values())
     assert state.partitions["1"].state is PartitionState.DISARMED
-    assert state.partitions["1"].name == "Home"
+    assert state.partitions["1"].name == "Alarm"
 
 
 async def test_an_ad2_that_does_not_answer(make_panel: MakePanel, ad2: FakeAD2) -> None:
@@ -60,7 +60,7 @@ async def test_nothing_listening(socket_enabled: None) -> None:
         create_transport(host="127.0.0.1", port=1),
         panel_type=PanelType.VISTA,
         master_code=MASTER,
-        name="Home",
+        name="Alarm",
     )
     with pytest.raises(AlarmHubConnectionError):
         await panel.connect()

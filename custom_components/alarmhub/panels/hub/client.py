@@ -51,8 +51,9 @@ _LOGGER = logging.getLogger(__name__)
 class AlarmHubClient:
     """A connection to one hub: a :class:`~..base.Panel` that can do everything."""
 
-    #: The hub offers every capability (its ``hello`` lists what its site has).
-    capabilities: frozenset[Capability] = frozenset(Capability)
+    #: The hub offers every capability but panel troubles: its protocol reports
+    #: no AC or battery state, so it claims none (no sensors stuck at unknown).
+    capabilities: frozenset[Capability] = frozenset(Capability) - {Capability.TROUBLE}
 
     def __init__(
         self,
