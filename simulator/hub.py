@@ -71,6 +71,8 @@ class Hub:
         self.token: str | None = token if token is not None else info.get("token")
         self.pairing = pairing
         self.seq = 0
+        #: The seq and state ``get_state`` last answered for (its check).
+        self._answered: tuple[int, dict[str, Any]] | None = None
         self._listeners: list[Listener] = []
         self.commands: dict[str, Handler] = {}
         self.state_sources: list[StateSource] = []
@@ -208,8 +210,25 @@ class Hub:
         }
 
     async def _get_state(self, args: dict[str, Any]) -> dict[str, Any]:
-        del args
-        return self.state()
+        """Answer ``unchanged`` when nothing changed since ``since_seq``.
+
+        Every change is an event, so the client's ``seq`` says what it has.
+        The emulated hub also checks its own bookkeeping where it can: asked
+        twice at the same ``seq``, it compares the state with what it
+        answered before, and sends everything if they differ.
+        """
+        state = self.state()
+        since = args.get("since_seq")
+        if since is not None and (
+            not isinstance(since, int) or isinstance(since, bool)
+        ):
+            raise Rejection(ErrorCode.BAD_REQUEST, "since_seq must be an integer")
+        before, self._answered = self._answered, (self.seq, state)
+        if since == self.seq and (
+            before is None or before[0] != self.seq or before[1] == state
+        ):
+            return {"seq": self.seq, "unchanged": True}
+        return state
 
     async def _arm(self, args: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -110,8 +110,10 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         # Events that arrive while get_state runs are in its result (the
         # client applies late ones); a gap meanwhile means it is not enough.
         self._missed = False
+        # In sync, the panel is asked only whether anything changed since.
+        known = cast("HubState | None", self.data) if self._synced else None
         try:
-            state = await self.client.get_state()
+            state = await self.client.get_state(known=known)
         except AlarmHubAuthError as err:
             self._synced = False
             raise ConfigEntryAuthFailed(
@@ -130,7 +132,8 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
                 translation_domain=DOMAIN, translation_key="unknown_error"
             ) from err
         self._synced = not self._missed
-        self._async_remove_stale_devices(state)
+        if state is not known:
+            self._async_remove_stale_devices(state)
         return state
 
     @callback
@@ -182,6 +185,8 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             self._missed, self._synced = True, False
             self._async_resync()
             return
+        if event.seq == data.seq + 1:  # data is now the hub's state at this seq
+            data.seq = event.seq
         if changed:
             if topic is not None and self.last_update_success:
                 self._next_topics = frozenset({topic})

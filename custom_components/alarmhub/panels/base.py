@@ -147,8 +147,12 @@ class Panel(Protocol):
     def on_connection(self, callback: ConnectionCallback) -> Callable[[], None]:
         """Call ``callback`` when the connection is lost or comes back."""
 
-    async def get_state(self) -> HubState:
-        """Return the whole state."""
+    async def get_state(self, *, known: HubState | None = None) -> HubState:
+        """Return the whole state.
+
+        ``known`` is the last state returned, kept up to date by every event
+        since: a panel that can tell nothing changed returns it as it is.
+        """
 
     async def arm(
         self,

@@ -180,8 +180,12 @@ class AlarmDecoderPanel(AD2Connection):
         """Take new zone names and types (the options changed)."""
         self.state.configure(zones)
 
-    async def get_state(self) -> HubState:
-        """Return the whole state, as of the last event."""
+    async def get_state(self, *, known: HubState | None = None) -> HubState:
+        """Return the whole state, as of the last event (``known`` saves nothing).
+
+        The state is kept here, from the keypad: nothing travels to read it.
+        """
+        del known
         if not self.connected:
             raise AlarmHubConnectionError("not connected")
         state = self.state
