@@ -13,6 +13,7 @@ from custom_components.alarmhub.panels.hub.protocol import (
     STX,
     FrameDecoder,
     ProtocolError,
+    Request,
     decode_message,
     encode_message,
     frame,
@@ -94,9 +95,18 @@ def test_oversized_frame_refused() -> None:
         b'{"type":"evt","seq":1,"event":"zone","data":[]}',
         b'{"type":"other"}',
         b"[" * 100_000,
+        b'{"type":"req","id":1,"cmd":"x","args":{"n":Infinity}}',
+        b'{"type":"req","id":1,"cmd":"x","args":{"n":NaN}}',
     ],
 )
 def test_malformed_messages(bad: bytes) -> None:
     """Anything off-protocol raises ProtocolError and nothing else."""
     with pytest.raises(ProtocolError):
         decode_message(bad)
+
+
+@pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
+def test_numbers_json_cannot_carry_are_not_sent(number: float) -> None:
+    """NaN and infinity are refused when encoding, never put on the line."""
+    with pytest.raises(ProtocolError):
+        encode_message(Request(id=1, cmd="x", args={"n": number}))

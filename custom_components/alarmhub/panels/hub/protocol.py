@@ -32,6 +32,8 @@ import json
 import struct
 from typing import Any, Final
 
+import orjson
+
 from ..base import Event
 from ..exceptions import ErrorCode, ProtocolError
 from ..models import MAX_INT
@@ -162,9 +164,15 @@ def parse_message(obj: Any) -> Message:
 
 def encode_message(message: Message) -> bytes:
     """Return the UTF-8 JSON payload of a message."""
-    payload = json.dumps(
-        message.to_dict(), separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    try:
+        payload = json.dumps(
+            message.to_dict(),
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode()
+    except ValueError as err:  # NaN or infinity: JSON has neither
+        raise ProtocolError("message holds a number JSON cannot carry") from err
     if len(payload) > MAX_PAYLOAD:
         raise ProtocolError("message exceeds the maximum payload size")
     return payload
@@ -175,7 +183,9 @@ def decode_message(payload: bytes | str) -> Message:
     if len(payload) > MAX_PAYLOAD:
         raise ProtocolError("message exceeds the maximum payload size")
     try:
-        obj = json.loads(payload)
+        # orjson (Home Assistant's own JSON library): a few times faster than
+        # json.loads, and strict JSON (no NaN or Infinity).
+        obj = orjson.loads(payload)
     except (ValueError, RecursionError) as err:
         raise ProtocolError("payload is not valid JSON") from err
     return parse_message(obj)
