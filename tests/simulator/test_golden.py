@@ -65,3 +65,11 @@ async def test_force_bypass_and_events() -> None:
     events = [a for a in answers if a["type"] == "evt"]
     assert [e["event"] for e in events] == ["zone", "partition"]
     assert set(events[1]["data"]) == set(GOLDEN["partition event"]["message"]["data"])
+
+
+async def test_unchanged_since_seq() -> None:
+    """Asked for changes since its own seq, the hub answers the golden unchanged."""
+    hub = Hub(load_site(), clock=ManualClock(), token="example-token")
+    hub.seq = 42
+    answers = await _exchange(hub, "hello request", "get_state since request")
+    assert answers[-1] == GOLDEN["get_state unchanged"]["message"]
