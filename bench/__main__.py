@@ -39,6 +39,7 @@ FIGURES = (
     "code_sync",
     "clip_download",
     "memory",
+    "ad2_latency",
 )
 
 
