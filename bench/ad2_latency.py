@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 import json
 import random
-import sys
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -39,7 +38,7 @@ from custom_components.alarmhub.const import (
 )
 from custom_components.alarmhub.coordinator import AlarmHubCoordinator
 
-from .harness import ROOT, SITES, StateWatch, entity_id, home_assistant, setup_entry
+from .harness import SITES, StateWatch, child, entity_id, home_assistant, setup_entry
 from .report import Row, median, percentile
 
 BAUD = 115200
@@ -84,32 +83,8 @@ class AD2Process:
 @asynccontextmanager
 async def ad2_process() -> AsyncIterator[AD2Process]:
     """Run the emulated Vista behind an AD2 in a child process."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.ad2proc",
-        "--site",
-        str(VISTA),
-        cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert proc.stdout is not None
-        async with asyncio.timeout(30):
-            line = await proc.stdout.readline()
-        if not line:
-            raise RuntimeError("the AD2 emulator did not start")
-        yield AD2Process(proc, json.loads(line)["pty"])
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            async with asyncio.timeout(10):
-                await proc.wait()
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+    async with child("bench.ad2proc", "--site", str(VISTA)) as (proc, hello):
+        yield AD2Process(proc, hello["pty"])
 
 
 async def _sensors(hass: HomeAssistant, ad2: AD2Process) -> tuple[Any, dict[int, str]]:

@@ -94,13 +94,24 @@ async def simulator(
 ) -> AsyncIterator[SimulatorProcess]:
     """Run the simulator on ``site`` in a child process."""
     pacing = ["--pace-serial", str(pace_serial)] if pace_serial else []
+    async with child("bench.simproc", "--site", str(site), *pacing) as (proc, hello):
+        yield SimulatorProcess(proc, hello)
+
+
+@asynccontextmanager
+async def child(
+    module: str, *args: str
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, dict[str, Any]]]:
+    """Run ``python -m module`` driven on stdin; yield it and its first line.
+
+    The child prints one JSON line when it is serving; closing its stdin
+    stops it (killed if it has not exited 10 s later).
+    """
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bench.simproc",
-        "--site",
-        str(site),
-        *pacing,
+        module,
+        *args,
         cwd=ROOT,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
@@ -110,8 +121,8 @@ async def simulator(
         async with asyncio.timeout(30):
             line = await proc.stdout.readline()
         if not line:
-            raise RuntimeError("the simulator did not start")
-        yield SimulatorProcess(proc, json.loads(line))
+            raise RuntimeError(f"{module} did not start")
+        yield proc, json.loads(line)
     finally:
         if proc.stdin is not None:
             proc.stdin.close()
