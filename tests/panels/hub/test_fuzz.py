@@ -53,22 +53,30 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-JSON_SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=False, allow_infinity=False)  # JSON has neither
-    | st.text(max_size=16)
-)
-JSON = st.recursive(
-    JSON_SCALARS,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=10,
-)
-OBJECTS = st.dictionaries(st.text(max_size=8), JSON, max_size=4)
+
+def _json(integers: st.SearchStrategy[int]) -> st.SearchStrategy[Any]:
+    scalars = (
+        st.none()
+        | st.booleans()
+        | integers
+        | st.floats(allow_nan=False, allow_infinity=False)  # JSON has neither
+        | st.text(max_size=16)
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
+        max_leaves=10,
+    )
+
+
+#: Any JSON, integers far beyond what the protocol allows included.
+JSON = _json(st.integers(min_value=-(2**70), max_value=2**70))
+#: What a valid message may carry: every integer below 2^63 (docs/protocol.md).
+PROTOCOL_JSON = _json(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1))
+OBJECTS = st.dictionaries(st.text(max_size=8), PROTOCOL_JSON, max_size=4)
 NAMES = st.text(min_size=1, max_size=12)
 IDS = st.integers(min_value=0, max_value=2**53)
 

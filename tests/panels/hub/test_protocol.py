@@ -97,6 +97,8 @@ def test_oversized_frame_refused() -> None:
         b"[" * 100_000,
         b'{"type":"req","id":1,"cmd":"x","args":{"n":Infinity}}',
         b'{"type":"req","id":1,"cmd":"x","args":{"n":NaN}}',
+        b'{"type":"req","id":' + b"9" * 25 + b',"cmd":"x"}',
+        b'{"type":"evt","seq":9223372036854775808,"event":"x","data":{}}',
     ],
 )
 def test_malformed_messages(bad: bytes) -> None:
