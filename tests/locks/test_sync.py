@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -174,3 +175,90 @@ async def test_removal_waits_for_an_offline_lock(
     await settle(hass)
     assert side.codes == OUTSIDE[SIDE]
     assert "locks" not in attrs(hass)
+
+
+@pytest.mark.usefixtures("stacks")
+async def test_removed_before_it_ever_reached_the_lock(
+    hass: HomeAssistant, init_integration: MockConfigEntry, side: FakeLock
+) -> None:
+    """A code that never reached an offline lock is simply forgotten."""
+    side.go_offline()
+    await add_kim(hass, init_integration, SIDE)
+    response = await action(
+        hass, "remove_code_from_locks", init_integration.entry_id, slot=4, locks=[SIDE]
+    )
+    assert response == {"locks": {SIDE: "removed"}, "lock_errors": {}}
+    side.come_back()
+    await settle(hass)
+    assert side.changes == []
+
+
+@pytest.mark.usefixtures("stacks")
+async def test_cleared_at_the_door_while_offline(
+    hass: HomeAssistant, init_integration: MockConfigEntry, side: FakeLock
+) -> None:
+    """A slot waiting to be cleared that the lock reports empty is done."""
+    await add_kim(hass, init_integration, SIDE)
+    side.go_offline()
+    await action(
+        hass, "remove_code_from_locks", init_integration.entry_id, slot=4, locks=[SIDE]
+    )
+    del side.codes[2]
+    side.come_back()
+    await settle(hass)
+    assert side.changes == [("set", 2)]  # no clear sent: the lock said it was done
+    assert "locks" not in attrs(hass)
+
+
+@pytest.mark.usefixtures("stacks")
+async def test_a_new_change_replaces_a_waiting_retry(
+    hass: HomeAssistant, init_integration: MockConfigEntry, garage: FakeLock
+) -> None:
+    """A retry waits; a new code goes now and the old retry never fires."""
+    garage.failures = 1
+    await add_kim(hass, init_integration, GARAGE)
+    await action(hass, "update_user", init_integration.entry_id, slot=4, code="7130468")
+    assert garage.codes[30] == "7130468"
+    await action(
+        hass, "update_user", init_integration.entry_id, slot=4, name="Kimberly"
+    )
+    await later(hass, 3600)
+    assert garage.changes == [("set", 30)]
+
+
+@pytest.mark.usefixtures("stacks")
+async def test_unload_with_a_retry_waiting(
+    hass: HomeAssistant, init_integration: MockConfigEntry, garage: FakeLock
+) -> None:
+    """Unloading stops retrying; the code waits in the store for next time."""
+    garage.failures = 1
+    await add_kim(hass, init_integration, GARAGE)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await later(hass, 3600)
+    assert garage.changes == []
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await settle(hass)
+    assert garage.codes[30] == CODE
+
+
+@pytest.mark.usefixtures("stacks")
+async def test_lock_back_but_not_answering_reads(
+    hass: HomeAssistant, init_integration: MockConfigEntry, side: FakeLock
+) -> None:
+    """A lock that shows up again but cannot be read still gets what waits."""
+    side.go_offline()
+    await add_kim(hass, init_integration, SIDE)
+    real = side.zwave_js
+    reads = 0
+
+    def first_read_fails(service: str, data: dict[str, Any]) -> Any:
+        nonlocal reads
+        if service == "get_lock_usercode" and (reads := reads + 1) == 1:
+            raise HomeAssistantError("Node did not respond")
+        return real(service, data)
+
+    side.zwave_js = first_read_fails  # type: ignore[method-assign]
+    side.come_back()
+    await settle(hass)
+    assert side.codes[2] == CODE
+    assert attrs(hass)["locks"]["Side door"] == "in_sync"

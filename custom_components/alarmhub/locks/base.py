@@ -89,6 +89,8 @@ class LockTarget(ABC):
                 err.translation_key or type(err).__name__,
                 permanent=isinstance(err, ServiceValidationError),
             ) from None
+        except Exception as err:  # e.g. a ValueError from a stack's library
+            raise LockTargetError(type(err).__name__) from None
         if not response:
             return {}
         answer = (result or {}).get(self.entity_id)

@@ -80,7 +80,7 @@ class HouseholdLocks:
         self._locks: dict[str, asyncio.Lock] = {}
         self._retries: dict[tuple[int, str], CALLBACK_TYPE] = {}
         self._listeners: list[CALLBACK_TYPE] = []
-        self._unsubscribe: CALLBACK_TYPE | None = None
+        self._unsubscribe: CALLBACK_TYPE = lambda: None
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- persistence -------------------------------------------------------
@@ -120,8 +120,7 @@ class HouseholdLocks:
 
     async def async_stop(self) -> None:
         """Stop retrying and following locks."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+        self._unsubscribe()
         for cancel in self._retries.values():
             cancel()
         self._retries.clear()
@@ -203,13 +202,9 @@ class HouseholdLocks:
         await self._save()
         await self._attempt_all(user, targets)
 
-    async def async_take_off(
-        self, user: int, targets: Iterable[LockTarget] | None = None
-    ) -> None:
-        """Clear the user's slot on each lock (every lock when None)."""
+    async def async_take_off(self, user: int, targets: Iterable[LockTarget]) -> None:
+        """Clear the user's slot on each lock."""
         locks = self.users.get(user, {})
-        if targets is None:
-            targets = [t for e in locks if (t := target_for(self.hass, e)) is not None]
         targets = [t for t in targets if t.entity_id in locks]
         for target in targets:
             locks[target.entity_id] = Assignment(
@@ -282,15 +277,20 @@ class HouseholdLocks:
         )
 
     async def _free_slot(self, target: LockTarget, limits: LockLimits) -> int | None:
-        """Return a slot nobody uses: not on the lock, not held by another user."""
-        reading = await target.async_read() or {}
+        """Return a slot nobody uses: not on the lock, not held by another user.
+
+        A lock that cannot be read is filled from its last slot down: codes
+        set at the lock itself usually sit in the first slots.
+        """
+        reading = await target.async_read()
         held = {
             a.slot
             for locks in self.users.values()
             if (a := locks.get(target.entity_id)) is not None
         }
-        for slot in range(limits.first_slot, limits.last_slot + 1):
-            if slot not in reading and slot not in held:
+        slots = range(limits.first_slot, limits.last_slot + 1)
+        for slot in slots if reading is not None else reversed(slots):
+            if slot not in (reading or {}) and slot not in held:
                 return slot
         return None
 
