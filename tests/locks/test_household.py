@@ -191,3 +191,27 @@ async def test_user_not_on_the_panel_yet(
     assert response["locks"] == {SIDE: "not_sent"}
     assert response["lock_errors"] == {SIDE: "user_not_created"}
     assert side.codes == OUTSIDE[SIDE]
+
+
+@pytest.mark.usefixtures("stacks")
+async def test_household_locks_add_no_entities(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Codes on household locks are attributes of the user's one status sensor,
+    never entities (250 users x 16 locks must not add thousands)."""
+    registry = er.async_get(hass)
+    before = len(registry.entities)
+    response = await action(
+        hass,
+        "add_code_to_locks",
+        init_integration.entry_id,
+        slot=1,
+        code="4826",
+        locks=[SIDE, GARAGE, PATIO],
+    )
+    assert response["locks"] == dict.fromkeys([SIDE, GARAGE, PATIO], "in_sync")
+    assert len(registry.entities) == before
+    status = hass.states.get("sensor.demo_home_alex_code_status")
+    assert status.attributes["locks"] == dict.fromkeys(
+        ["Side door", "Garage door", "Patio door"], "in_sync"
+    )

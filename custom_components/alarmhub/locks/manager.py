@@ -82,6 +82,8 @@ class HouseholdLocks:
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubscribe: CALLBACK_TYPE = lambda: None
         self._tasks: set[asyncio.Task[None]] = set()
+        #: The locks to follow (every state change in HA is checked against it).
+        self._followed: frozenset[str] = frozenset()
 
     # --- persistence -------------------------------------------------------
 
@@ -95,8 +97,10 @@ class HouseholdLocks:
             }
         for entity_id, limits in data.get("limits", {}).items():
             self.limits[entity_id] = LockLimits(**limits)
+        self._followed = frozenset(self.lock_ids())
 
     async def _save(self) -> None:
+        self._followed = frozenset(self.lock_ids())
         await self._store.async_save(
             {
                 "users": {
@@ -139,7 +143,7 @@ class HouseholdLocks:
 
     @callback
     def _is_ours(self, data: EventStateChangedData) -> bool:
-        return data["entity_id"] in self.lock_ids()
+        return data["entity_id"] in self._followed
 
     @callback
     def _state_changed(self, event: Event[EventStateChangedData]) -> None:
