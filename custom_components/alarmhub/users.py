@@ -5,7 +5,9 @@
 
 1. refuses while any partition is not disarmed (``system_armed``, naming the
    partition); the hub enforces the same rule, and its refusal maps to the
-   same error if the state changed in between;
+   same error if the state changed in between. Putting a code on, or taking
+   it off, the household's own locks only (ZHA, Z-Wave JS, Matter: see
+   ``locks/``) does not touch the panel and is allowed while armed;
 2. checks what it can locally (the code policy, the locks' PIN lengths);
 3. hands its changes to the entry's :class:`ChangeQueue`, which persists them
    before sending and replays them once if the answer is lost;
