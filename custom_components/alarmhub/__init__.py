@@ -13,6 +13,7 @@ from .connection import async_create_panel, is_alarmdecoder
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import hub_device_info
+from .locks.manager import async_setup_household
 from .panel_users import PanelUsers, async_setup_panel_users, follow_users
 from .panels.alarmdecoder import AlarmDecoderPanel
 from .panels.hub import AlarmHubAuthError, AlarmHubCertificateError, AlarmHubError
@@ -87,6 +88,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     entry.runtime_data = coordinator
     coordinator.clips = ClipExporter(hass)
     await async_setup_changes(hass, entry)
+    await async_setup_household(hass, entry)
     if isinstance(client, AlarmDecoderPanel):
         entry.async_on_unload(entry.add_update_listener(_async_zones_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

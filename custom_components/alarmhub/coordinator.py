@@ -31,6 +31,7 @@ from .repairs import async_certificate_changed
 
 if TYPE_CHECKING:
     from .clips import ClipExporter
+    from .locks.manager import HouseholdLocks
     from .pending import ChangeQueue
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
@@ -64,6 +65,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     #: (runtime data: nothing of an entry lives in ``hass.data``).
     changes: ChangeQueue
     clips: ClipExporter
+    household: HouseholdLocks
 
     def __init__(
         self,

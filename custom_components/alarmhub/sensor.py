@@ -181,8 +181,19 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
         if user is None:
             return None
         description = self.entity_description
-        return description.value_fn(user, self.queue), description.attributes_fn(
-            user, data
+        attributes = description.attributes_fn(user, data)
+        if description.key == "code_status":  # and the household's locks
+            attributes = self.coordinator.household.attributes(self.slot, attributes)
+        return description.value_fn(user, self.queue), attributes
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the user's codes on household locks too."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.household.async_add_listener(
+                self._handle_coordinator_update
+            )
         )
 
     @property

@@ -5,7 +5,9 @@
 
 1. refuses while any partition is not disarmed (``system_armed``, naming the
    partition); the hub enforces the same rule, and its refusal maps to the
-   same error if the state changed in between;
+   same error if the state changed in between. Putting a code on, or taking
+   it off, the household's own locks only (ZHA, Z-Wave JS, Matter: see
+   ``locks/``) does not touch the panel and is allowed while armed;
 2. checks what it can locally (the code policy, the locks' PIN lengths);
 3. hands its changes to the entry's :class:`ChangeQueue`, which persists them
    before sending and replays them once if the answer is lost;
@@ -41,6 +43,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import AlarmHubCoordinator
 from .helpers import translate_error
+from .locks.actions import split_locks
 from .panels.hub import Lock, LockSyncState, PartitionState, User
 from .panels.hub.codes import (
     DEFAULT_CODE_LENGTH,
@@ -308,8 +311,10 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
 
     async def add_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
-        locks = hub_locks(hass, coordinator, call.data.get(ATTR_LOCKS, []))
+        split = split_locks(hass, coordinator.household, call.data.get(ATTR_LOCKS, []))
+        locks = hub_locks(hass, coordinator, split.hub)
         code, drawn = new_code(coordinator, dict(call.data), locks)
+        await split.check(code)
         change = Change(
             kind=Kind.ADD_USER,
             name=call.data[ATTR_NAME],
@@ -317,7 +322,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=[lock.id for lock in locks],
         )
-        return await _user_change(hass, coordinator, queue, change)
+        response = await _user_change(hass, coordinator, queue, change)
+        await split.put(response, response.get("slot"), code)
+        return response
 
     async def update_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -346,6 +353,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             if wants_code
             else (None, False)
         )
+        split = split_locks(hass, coordinator.household, [], user=user.slot)
+        if code is not None:
+            await split.check(code)
         change = Change(
             kind=Kind.UPDATE_USER,
             slot=user.slot,
@@ -354,7 +364,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=lock_ids if wants_code else [],
         )
-        return await _user_change(hass, coordinator, queue, change)
+        response = await _user_change(hass, coordinator, queue, change)
+        await split.put(response, response.get("slot"), code)
+        return response
 
     async def delete_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -368,25 +380,40 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
         *cleared, deleted = await queue.submit([*clears, delete])
         outcome = await deleted
         raise_failure(outcome)
-        return {
+        response = {
             "status": outcome.status.value,
             **await lock_results(hass, coordinator, clears, cleared),
         }
+        await split_locks(hass, coordinator.household, [], user=user.slot).take_off(
+            response, user.slot
+        )
+        return response
 
     async def lock_codes(call: ServiceCall, code: str | None) -> ServiceResponse:
-        coordinator, queue = _context(hass, call)
+        # Household locks only: allowed while armed (the panel is not touched).
+        coordinator = coordinator_for_call(hass, call)
+        queue = coordinator.changes
+        split = split_locks(hass, coordinator.household, call.data[ATTR_LOCKS])
+        if split.hub:
+            require_disarmed(coordinator)
         user = hub_user(coordinator, call.data[ATTR_SLOT])
-        locks = hub_locks(hass, coordinator, call.data[ATTR_LOCKS])
+        locks = hub_locks(hass, coordinator, split.hub)
         if code is not None:
             check_chosen_code(coordinator, code, locks)
+            await split.check(code)
         kind = Kind.CLEAR_PIN if code is None else Kind.SET_PIN
         changes = [
             Change(kind=kind, slot=user.slot, lock=lock.id, code=code) for lock in locks
         ]
-        futures = await queue.submit(changes)
+        futures = await queue.submit(changes) if changes else []
         for future in futures:
             raise_failure(await future)
-        return await lock_results(hass, coordinator, changes, futures)
+        response = await lock_results(hass, coordinator, changes, futures)
+        if code is None:
+            await split.take_off(response, user.slot)
+        else:
+            await split.put(response, user.slot, code)
+        return response
 
     async def add_code_to_locks(call: ServiceCall) -> ServiceResponse:
         return await lock_codes(call, call.data[ATTR_CODE])
