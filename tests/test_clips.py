@@ -12,7 +12,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN, UnitOfInformation
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -273,11 +273,15 @@ async def test_cloud_sensors(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_storage_limit(hass: HomeAssistant, hub: Hub) -> None:
-    recorders(hub).cloud.storage_limit = 100_000
+    """The refusal counts in the sensors' unit: decimal MB (HA's MEGABYTES)."""
+    recorders(hub).cloud.storage_limit = 156_000  # 0.149 MiB: "0.1" in MiB
     with pytest.raises(ServiceValidationError) as err:
         await export(hass, DRIVEWAY, at(hub, 0), 300, "upload")
     assert err.value.translation_key == "storage_limit_reached"
-    assert "0.0 MB of 0.1 MB used" in str(err.value)
+    assert "0.0 MB of 0.2 MB used" in str(err.value), err.value
+    limit = hass.states.get("sensor.demo_home_cloud_clip_storage_limit")
+    assert limit is not None
+    assert limit.attributes["unit_of_measurement"] == UnitOfInformation.MEGABYTES
 
 
 @pytest.mark.parametrize(

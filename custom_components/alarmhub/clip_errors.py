@@ -29,7 +29,8 @@ from .panels.hub.recorders import (
 )
 from .panels.models import Camera, Recorder
 
-_MEGABYTE = 1024 * 1024
+#: Decimal megabytes, as HA's UnitOfInformation.MEGABYTES (the cloud sensors).
+_MEGABYTE = 1_000_000
 
 
 def _lengths(lengths: object) -> str:
