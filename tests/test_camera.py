@@ -118,6 +118,10 @@ async def test_serial_has_no_live_view(
     serial_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(serial_entry.entry_id)
     await hass.async_block_till_done()
-    assert state_of(hass, DRIVEWAY).attributes["supported_features"] == 0
+    state = state_of(hass, DRIVEWAY)
+    assert state.attributes["supported_features"] == 0
+    # No thumbnail link a dashboard would show broken (the proxy cannot
+    # answer it without the hub's HTTP port).
+    assert "entity_picture" not in state.attributes
     assert await camera.async_get_stream_source(hass, DRIVEWAY) is None
     await hass.config_entries.async_unload(serial_entry.entry_id)
