@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
+import voluptuous as vol
 import yaml
 
 from custom_components.alarmhub.clips import (
@@ -451,8 +452,17 @@ async def test_bad_requests(hass: HomeAssistant, hub: Hub) -> None:
     with pytest.raises(ServiceValidationError) as err:
         await export(hass, "camera.nope", at(hub, 0), 60)
     assert err.value.translation_key == "unknown_camera"
-    with pytest.raises(Exception, match="length"):
+    # A length no model offers (from YAML or an automation): the refusal
+    # names the model and its lengths, like any other length it refuses.
+    with pytest.raises(ServiceValidationError) as err:
         await export(hass, DRIVEWAY, at(hub, 0), 45)
+    assert err.value.translation_key == "clip_length_not_allowed"
+    assert str(err.value) == (
+        "The ADC-CSVR2008P cannot download a clip of 45 s. "
+        "Choose one of: 30 s, 1 min, 5 min, 15 min"
+    )
+    with pytest.raises(vol.Invalid):
+        await export(hass, DRIVEWAY, at(hub, 0), 0)
 
 
 async def test_download_needs_the_network(

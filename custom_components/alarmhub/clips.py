@@ -62,7 +62,7 @@ from .panels.hub.clips import (
     join_clips,
     upload_clip,
 )
-from .panels.hub.recorders import ALL_CLIP_LENGTHS, Destination
+from .panels.hub.recorders import Destination
 from .panels.models import Camera, Recorder
 
 SERVICE_EXPORT_CLIP: Final = "export_clip"
@@ -81,7 +81,10 @@ EXPORT_CLIP_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CAMERA): cv.entity_id,
         vol.Required(ATTR_START): cv.datetime,
-        vol.Required(ATTR_LENGTH): vol.All(vol.Coerce(int), vol.In(ALL_CLIP_LENGTHS)),
+        # Any positive length: the recorder's model decides, and a refusal
+        # names the model and its lengths (validate_length), not HA's
+        # generic "value must be one of" (a bare 400 over REST).
+        vol.Required(ATTR_LENGTH): vol.All(vol.Coerce(int), vol.Range(min=1)),
         vol.Optional(ATTR_DESTINATION, default=Destination.DOWNLOAD.value): vol.In(
             [destination.value for destination in Destination]
         ),
