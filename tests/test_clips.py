@@ -166,6 +166,36 @@ async def test_15_minute_download(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_export_again_keeps_the_first_file(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """The same clip again: the earlier file is kept, and the answer says so."""
+    first = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert first["already_exported"] is False
+    path = Path(first["path"])
+    before = await asyncio.to_thread(path.stat)
+    asked = []
+    original = hub.commands["clip_download"]
+
+    async def spy(args: dict[str, Any]) -> dict[str, Any]:
+        asked.append(args)
+        return await original(args)
+
+    hub.commands["clip_download"] = spy
+    again = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert again["already_exported"] is True
+    assert (again["path"], again["size"]) == (first["path"], first["size"])
+    assert again["media_source_id"] == first["media_source_id"]
+    after = await asyncio.to_thread(path.stat)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert asked == []  # nothing fetched again
+    # Another length is another clip, with its own file.
+    other = await export(hass, DRIVEWAY, at(hub, 0), 60)
+    assert other["already_exported"] is False
+    assert other["path"] != first["path"]
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_svr100_refuses_15_minutes(
     hass: HomeAssistant, hub: Hub, media_dir: Path
 ) -> None:

@@ -258,6 +258,16 @@ class ClipExporter:
                 translation_key="media_dir_not_allowed",
                 translation_placeholders={"path": str(root)},
             )
+        if await hass.async_add_executor_job(dest.is_file):
+            # The same camera, start and length: the same footage, exported
+            # before. Kept (never overwritten), and the answer says so.
+            return {
+                "path": str(dest),
+                "media_source_id": location.media_source_id,
+                "size": await hass.async_add_executor_job(os.path.getsize, dest),
+                "pieces": 0,
+                "already_exported": True,
+            }
         reported = -PROGRESS_STEP
 
         def progress(seconds: float) -> None:
@@ -303,6 +313,7 @@ class ClipExporter:
             "media_source_id": location.media_source_id,
             "size": size,
             "pieces": len(parts),
+            "already_exported": False,
         }
 
     async def _upload(self, job: ClipJob) -> dict[str, Any]:
