@@ -36,6 +36,7 @@ FAULTS: dict[str, tuple[str, dict[str, object]]] = {
     "disk-ok": ("/admin/recorders/{id}", {"disk_full": False}),
     "recorder-offline": ("/admin/recorders/{id}", {"online": False}),
     "recorder-online": ("/admin/recorders/{id}", {"online": True}),
+    "cut-transfers": ("/admin/recorders/{id}", {}),
     "camera-offline": ("/admin/cameras/{id}", {"online": False}),
     "camera-online": ("/admin/cameras/{id}", {"online": True}),
 }
@@ -53,6 +54,10 @@ def fault_request(
         if value != "off" and not value.isdigit():
             raise SystemExit("ctl recorder-slow needs seconds, or off")
         body["slow_limit"] = None if value == "off" else int(value)
+    elif verb == "cut-transfers":  # the next N clip transfers break off half-way
+        if not value.isdigit():
+            raise SystemExit("ctl cut-transfers needs a count")
+        body["cut_transfers"] = int(value)
     return path.format(id=target), body
 
 

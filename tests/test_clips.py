@@ -335,6 +335,50 @@ async def test_slow_recorder_downloads_in_pieces(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_transfer_cut_half_way_is_fetched_again(
+    hass: HomeAssistant,
+    hub: Hub,
+    media_dir: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A transfer that breaks off while the hub stays up: the piece again, whole."""
+    recorders(hub).cut_transfers = 2  # the first two tries break off
+    start = at(hub, 30)
+    result = await export(hass, DRIVEWAY, start, 60)
+    assert recorders(hub).cut_transfers == 0
+    path = Path(result["path"])
+    reference = tmp_path / "reference.mp4"
+    store = recorders(hub).store
+    await cut_clip(
+        store.path(VideoPattern.SMPTEBARS), store.start, start, 60, reference
+    )
+    assert await video_md5(path) == await video_md5(reference)
+    assert caplog.text.count("asking for it again") == 2
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_transfer_cut_every_time_says_so(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """Broken off on every try: said as such, not as an unreachable hub."""
+    done = capture(hass, EVENT_CLIP_DONE)
+    recorders(hub).cut_transfers = 10
+    with pytest.raises(HomeAssistantError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "clip_transfer_cut"
+    assert str(err.value) == (
+        "The transfer of the clip of Driveway from Stream video recorder broke "
+        "off 3 times in a row. Try again later"
+    )
+    assert recorders(hub).cut_transfers == 7  # one try and two more
+    assert files(media_dir) == []
+    await settle(hass)
+    assert [event["success"] for event in done] == [False]
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_too_slow_even_for_the_shortest_piece(
     hass: HomeAssistant, hub: Hub, media_dir: Path
 ) -> None:

@@ -45,6 +45,8 @@ async def test_recorder_fault_switches(server: SimulatorServer) -> None:
     assert not store.recorders["svr1"].online
     await ctl(server, "recorder-online", "svr1")
     assert store.recorders["svr1"].online
+    await ctl(server, "cut-transfers", "svr1", "2")
+    assert store.cut_transfers == 2
     await ctl(server, "camera-offline", "1")
     assert not store.cameras["1"].online
     await ctl(server, "camera-online", "1")
@@ -63,6 +65,8 @@ def test_fault_switches_need_their_arguments() -> None:
         fault_request("disk-full", "")
     with pytest.raises(SystemExit):
         fault_request("recorder-slow", "svr1", "soon")
+    with pytest.raises(SystemExit):
+        fault_request("cut-transfers", "svr1", "")
     assert set(FAULTS) >= {"recorder-slow", "disk-full", "recorder-offline"}
 
 
