@@ -621,3 +621,37 @@ async def test_start_without_offset_is_home_assistant_time(
     result = await export(hass, DRIVEWAY, naive, 30)
     assert result["start"] == start.isoformat()
     assert await read_clock(Path(result["path"])) == start
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_no_media_folder_to_write_to(
+    hass: HomeAssistant, hub: Hub, tmp_path: Path
+) -> None:
+    """No media folder, or one HA may not write to: refused, and said why."""
+    done = capture(hass, EVENT_CLIP_DONE)
+    hass.config.media_dirs = {}
+    with pytest.raises(ServiceValidationError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "no_media_dir"
+    outside = tmp_path / "elsewhere"
+    hass.config.media_dirs = {"local": str(outside)}
+    hass.config.allowlist_external_dirs = set()
+    with pytest.raises(ServiceValidationError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "media_dir_not_allowed"
+    assert not outside.exists()
+    await settle(hass)
+    assert [event["success"] for event in done] == [False, False]
+
+
+async def test_export_from_an_unloaded_hub(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub, media_dir: Path
+) -> None:
+    """The camera's hub is unloaded: refused naming it; nothing is written."""
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "hub_not_loaded"
+    assert err.value.translation_placeholders == {"name": "Demo Home"}
+    assert files(media_dir) == []
