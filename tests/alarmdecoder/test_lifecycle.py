@@ -11,7 +11,7 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.alarmhub.const import DOMAIN
+from custom_components.alarmhub.const import CONF_ZONES, DOMAIN
 from simulator.ad2 import AD2Server
 
 TASKS = ("ad2 keep connected", "ad2 reader", "ad2 watchdog")
@@ -98,3 +98,22 @@ async def test_hub_only_action_names_the_panel(
         )
     assert err.value.translation_key == "not_supported_by_panel"
     assert err.value.translation_placeholders["panel"] == "Vista"
+
+
+async def test_zones_described_anew_reload_the_panel(
+    hass: HomeAssistant, setup_ad2: MockConfigEntry
+) -> None:
+    """New zone names in the options: the entry reloads, the entity is renamed."""
+    old = "binary_sensor.vista_alarm_front_door"
+    assert hass.states.get(old) is not None
+    zones = {**setup_ad2.options[CONF_ZONES]}
+    zones["5"] = {"name": "Porch door", "type": "door"}
+    hass.config_entries.async_update_entry(
+        setup_ad2, options={**setup_ad2.options, CONF_ZONES: zones}
+    )
+    await hass.async_block_till_done()
+    assert setup_ad2.state is ConfigEntryState.LOADED
+    state = hass.states.get(old)  # same unique id: the entity id stays
+    assert state is not None
+    # The zone's new name (the device part of the name is the AD2 work's).
+    assert state.attributes["friendly_name"].endswith(" Porch door")
