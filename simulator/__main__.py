@@ -4,6 +4,8 @@ python -m simulator --http 127.0.0.1:8900 [--serial-pty] [--site FILE]
 python -m simulator ctl open 1        # open zone 1 (close 1, motion 5)
 python -m simulator --site simulator/sites/vista.yaml --ad2-tcp 127.0.0.1:10000
 python -m simulator ctl fault 5       # AD2: fault zone 5 (docs/ad2-emulator.md)
+python -m simulator ctl recorder-slow svr1 60   # fault switches (see FAULTS)
+python -m simulator --clock-speed 10  # delays 10 times faster, to try them by hand
 """
 
 from __future__ import annotations
@@ -17,12 +19,46 @@ import sys
 import urllib.request
 
 from .ad2 import cli as ad2_cli
+from .clock import ScaledClock
 from .hub import DEMO_SITE, Hub, load_site
 from .server import SimulatorServer
 from .tls import ensure_certificate, fingerprint, server_context
 from .zeroconf import advertise
 
 _LOGGER = logging.getLogger("simulator")
+
+#: The hub's fault switches, by ``ctl`` verb: the admin path (the recorder or
+#: camera id fills it in) and the JSON body. ``recorder-slow`` takes seconds
+#: (the longest clip it still serves in one piece; ``off`` for none).
+FAULTS: dict[str, tuple[str, dict[str, object]]] = {
+    "recorder-slow": ("/admin/recorders/{id}", {}),
+    "disk-full": ("/admin/recorders/{id}", {"disk_full": True}),
+    "disk-ok": ("/admin/recorders/{id}", {"disk_full": False}),
+    "recorder-offline": ("/admin/recorders/{id}", {"online": False}),
+    "recorder-online": ("/admin/recorders/{id}", {"online": True}),
+    "cut-transfers": ("/admin/recorders/{id}", {}),
+    "camera-offline": ("/admin/cameras/{id}", {"online": False}),
+    "camera-online": ("/admin/cameras/{id}", {"online": True}),
+}
+
+
+def fault_request(
+    verb: str, target: str, value: str = ""
+) -> tuple[str, dict[str, object]]:
+    """Return the admin path and body for a hub fault switch."""
+    path, body = FAULTS[verb]
+    if not target:
+        raise SystemExit(f"ctl {verb} needs a recorder or camera id")
+    body = dict(body)
+    if verb == "recorder-slow":
+        if value != "off" and not value.isdigit():
+            raise SystemExit("ctl recorder-slow needs seconds, or off")
+        body["slow_limit"] = None if value == "off" else int(value)
+    elif verb == "cut-transfers":  # the next N clip transfers break off half-way
+        if not value.isdigit():
+            raise SystemExit("ctl cut-transfers needs a count")
+        body["cut_transfers"] = int(value)
+    return path.format(id=target), body
 
 
 def _host_port(value: str) -> tuple[str, int]:
@@ -37,7 +73,8 @@ def _link(link: Path, target: str) -> None:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    hub = Hub(load_site(args.site), token=args.token, pairing=args.pairing)
+    clock = ScaledClock(args.clock_speed) if args.clock_speed != 1 else None
+    hub = Hub(load_site(args.site), token=args.token, pairing=args.pairing, clock=clock)
     host, port = args.http
     server = SimulatorServer(
         hub,
@@ -72,7 +109,9 @@ async def _serve(args: argparse.Namespace) -> None:
 
 def _ctl(args: argparse.Namespace) -> None:
     base = args.url.rstrip("/")
-    if args.action in ad2_cli.VERBS:
+    if args.action in FAULTS:
+        path, body = fault_request(args.action, args.zone, args.value)
+    elif args.action in ad2_cli.VERBS:
         path, body = ad2_cli.request_for(args.action, args.zone)
     elif args.action in ("open", "close"):
         path, body = f"/admin/zones/{args.zone}", {"open": args.action == "open"}
@@ -96,9 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     ctl = sub.add_parser("ctl", help="control a running simulator")
     ctl.add_argument(
         "action",
-        choices=["open", "close", "motion", "pair", "unpair", *ad2_cli.VERBS],
+        choices=["open", "close", "motion", "pair", "unpair", *FAULTS, *ad2_cli.VERBS],
     )
-    ctl.add_argument("zone", nargs="?", default="", help="zone, keys, seconds or count")
+    ctl.add_argument(
+        "zone", nargs="?", default="", help="zone, recorder/camera id, keys, seconds"
+    )
+    ctl.add_argument("value", nargs="?", default="", help="recorder-slow: seconds|off")
     ctl.add_argument("--url", default="http://127.0.0.1:8900")
     parser.add_argument("--http", type=_host_port, default=("127.0.0.1", 8900))
     parser.add_argument("--serial-pty", action="store_true")
@@ -117,6 +159,13 @@ def main(argv: list[str] | None = None) -> None:
         "--ad2-pty", action="store_true", help="emulate an AD2 on a serial pty"
     )
     parser.add_argument("--site", default=str(DEMO_SITE))
+    parser.add_argument(
+        "--clock-speed",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="run the hub's clock N times faster (exit and entry delays, by hand)",
+    )
     parser.add_argument("--token", help="the token clients must present")
     parser.add_argument(
         "--pairing",

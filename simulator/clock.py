@@ -46,6 +46,30 @@ class RealClock:
         return asyncio.get_running_loop().call_later(delay, callback)
 
 
+class ScaledClock:
+    """Another clock run ``speed`` times faster: for a person trying delays.
+
+    ``python -m simulator --clock-speed 10`` makes a 60-second exit delay
+    last 6 real seconds; the hub's time of day runs ahead by as much.
+    """
+
+    def __init__(self, speed: float, base: Clock | None = None) -> None:
+        """Run ``base`` (the real clock) ``speed`` times faster."""
+        if speed <= 0:
+            raise ValueError("the clock speed must be above 0")
+        self.speed = speed
+        self._base = base or RealClock()
+        self._start = self._base.time()
+
+    def time(self) -> float:
+        """Return the start time plus the elapsed time, sped up."""
+        return self._start + (self._base.time() - self._start) * self.speed
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
+        """Schedule after ``delay`` sped-up seconds."""
+        return self._base.call_later(delay / self.speed, callback)
+
+
 @dataclass(order=True)
 class _ManualTimer:
     when: float

@@ -88,8 +88,18 @@ class RecorderHttp:
                 response = web.StreamResponse(headers={"Content-Type": "video/mp4"})
                 response.content_length = size
                 await response.prepare(request)
+                cut = self.recorders.cut_transfers > 0
+                if cut:
+                    self.recorders.cut_transfers -= 1
+                sent = 0
                 while chunk := await loop.run_in_executor(None, file.read, CHUNK):
+                    if cut and sent + len(chunk) > size // 2:
+                        # Break off half-way, as a dropped link would.
+                        assert request.transport is not None
+                        request.transport.close()
+                        return response
                     await response.write(chunk)
+                    sent += len(chunk)
             await response.write_eof()
         finally:
             await loop.run_in_executor(None, path.unlink, True)
@@ -148,6 +158,8 @@ class RecorderHttp:
                 recorders.set_slow(recorder_id, None if limit is None else int(limit))
             if "disk_full" in body:
                 recorders.set_disk_full(recorder_id, bool(body["disk_full"]))
+            if "cut_transfers" in body:
+                recorders.cut_transfers = int(body["cut_transfers"])
         except Rejection as err:
             return web.json_response({"error": err.reason}, status=404)
         recorder = recorders.recorders[recorder_id]

@@ -161,6 +161,9 @@ class Recorders:
         for camera in self.cameras.values():
             if camera.recorder not in self.recorders:
                 raise ValueError(f"camera {camera.id}: no recorder {camera.recorder!r}")
+        #: The next this many clip transfers break off half-way (the HTTP
+        #: connection closes; the hub itself stays up).
+        self.cut_transfers = 0
         cloud = site.get("cloud") or {}
         self.cloud = CloudStore(
             upload_limit=int(cloud.get("upload_limit", 20)),

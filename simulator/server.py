@@ -204,6 +204,11 @@ class SimulatorServer:
         if self._want_pty:
             self._open_pty()
 
+    @property
+    def websockets(self) -> int:
+        """Return how many WebSocket clients are connected now."""
+        return len(self._websockets)
+
     async def drop_connections(self) -> None:
         """Close every WebSocket, as a network blip would; the port stays open."""
         for ws in list(self._websockets):

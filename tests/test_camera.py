@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.components import camera
 from homeassistant.components.camera.const import CameraEntityFeature
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -118,6 +119,25 @@ async def test_serial_has_no_live_view(
     serial_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(serial_entry.entry_id)
     await hass.async_block_till_done()
-    assert state_of(hass, DRIVEWAY).attributes["supported_features"] == 0
+    state = state_of(hass, DRIVEWAY)
+    assert state.attributes["supported_features"] == 0
+    # No thumbnail link a dashboard would show broken (the proxy cannot
+    # answer it without the hub's HTTP port).
+    assert "entity_picture" not in state.attributes
     assert await camera.async_get_stream_source(hass, DRIVEWAY) is None
     await hass.config_entries.async_unload(serial_entry.entry_id)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_offline_camera_has_no_snapshot(hass: HomeAssistant, hub: Hub) -> None:
+    """A camera the hub reports offline: no live view, and no snapshot."""
+    recorders(hub).set_camera_online("1", False)
+    await settle(hass)
+    assert state_of(hass, DRIVEWAY).state == "unavailable"
+    assert await camera.async_get_stream_source(hass, DRIVEWAY) is None
+    with pytest.raises(HomeAssistantError):
+        await camera.async_get_image(hass, DRIVEWAY)
+    # Back online: a frame again (the path that worked before still works).
+    recorders(hub).set_camera_online("1", True)
+    await settle(hass)
+    assert await camera.async_get_stream_source(hass, DRIVEWAY) is not None

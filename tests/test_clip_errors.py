@@ -18,7 +18,11 @@ from custom_components.alarmhub.panels.hub import (
     AlarmHubNotSupportedError,
     AlarmHubRejectedError,
 )
-from custom_components.alarmhub.panels.hub.clips import ClipJoinError, ClipTimeoutError
+from custom_components.alarmhub.panels.hub.clips import (
+    ClipJoinError,
+    ClipTimeoutError,
+    ClipTransferCut,
+)
 from custom_components.alarmhub.panels.hub.recorders import Destination
 from custom_components.alarmhub.panels.models import Camera, Recorder
 
@@ -66,6 +70,7 @@ CASES = [
     (rejected("busy"), "hub_rejected", HUB),
     (ClipTimeoutError(30), "clip_timeout", HUB),
     (ClipJoinError("concat failed"), "clip_join_failed", HUB),
+    (ClipTransferCut(10, 20, 3), "clip_transfer_cut", HUB),
     (AlarmHubNotSupportedError("serial"), "download_needs_network", USER),
     (AlarmHubConnectionError("gone"), "communication_error", HUB),
 ]

@@ -12,7 +12,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN, UnitOfInformation
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
+import voluptuous as vol
 import yaml
 
 from custom_components.alarmhub.clips import (
@@ -165,6 +166,36 @@ async def test_15_minute_download(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_export_again_keeps_the_first_file(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """The same clip again: the earlier file is kept, and the answer says so."""
+    first = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert first["already_exported"] is False
+    path = Path(first["path"])
+    before = await asyncio.to_thread(path.stat)
+    asked = []
+    original = hub.commands["clip_download"]
+
+    async def spy(args: dict[str, Any]) -> dict[str, Any]:
+        asked.append(args)
+        return await original(args)
+
+    hub.commands["clip_download"] = spy
+    again = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert again["already_exported"] is True
+    assert (again["path"], again["size"]) == (first["path"], first["size"])
+    assert again["media_source_id"] == first["media_source_id"]
+    after = await asyncio.to_thread(path.stat)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert asked == []  # nothing fetched again
+    # Another length is another clip, with its own file.
+    other = await export(hass, DRIVEWAY, at(hub, 0), 60)
+    assert other["already_exported"] is False
+    assert other["path"] != first["path"]
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_svr100_refuses_15_minutes(
     hass: HomeAssistant, hub: Hub, media_dir: Path
 ) -> None:
@@ -273,11 +304,15 @@ async def test_cloud_sensors(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_storage_limit(hass: HomeAssistant, hub: Hub) -> None:
-    recorders(hub).cloud.storage_limit = 100_000
+    """The refusal counts in the sensors' unit: decimal MB (HA's MEGABYTES)."""
+    recorders(hub).cloud.storage_limit = 156_000  # 0.149 MiB: "0.1" in MiB
     with pytest.raises(ServiceValidationError) as err:
         await export(hass, DRIVEWAY, at(hub, 0), 300, "upload")
     assert err.value.translation_key == "storage_limit_reached"
-    assert "0.0 MB of 0.1 MB used" in str(err.value)
+    assert "0.0 MB of 0.2 MB used" in str(err.value), err.value
+    limit = hass.states.get("sensor.demo_home_cloud_clip_storage_limit")
+    assert limit is not None
+    assert limit.attributes["unit_of_measurement"] == UnitOfInformation.MEGABYTES
 
 
 @pytest.mark.parametrize(
@@ -297,6 +332,50 @@ async def test_slow_recorder_downloads_in_pieces(
     for second in (0, 59, 60, 299):
         assert await read_clock(path, second + 0.5) == at(hub, 120 + second)
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_transfer_cut_half_way_is_fetched_again(
+    hass: HomeAssistant,
+    hub: Hub,
+    media_dir: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A transfer that breaks off while the hub stays up: the piece again, whole."""
+    recorders(hub).cut_transfers = 2  # the first two tries break off
+    start = at(hub, 30)
+    result = await export(hass, DRIVEWAY, start, 60)
+    assert recorders(hub).cut_transfers == 0
+    path = Path(result["path"])
+    reference = tmp_path / "reference.mp4"
+    store = recorders(hub).store
+    await cut_clip(
+        store.path(VideoPattern.SMPTEBARS), store.start, start, 60, reference
+    )
+    assert await video_md5(path) == await video_md5(reference)
+    assert caplog.text.count("asking for it again") == 2
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_transfer_cut_every_time_says_so(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """Broken off on every try: said as such, not as an unreachable hub."""
+    done = capture(hass, EVENT_CLIP_DONE)
+    recorders(hub).cut_transfers = 10
+    with pytest.raises(HomeAssistantError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "clip_transfer_cut"
+    assert str(err.value) == (
+        "The transfer of the clip of Driveway from Stream video recorder broke "
+        "off 3 times in a row. Try again later"
+    )
+    assert recorders(hub).cut_transfers == 7  # one try and two more
+    assert files(media_dir) == []
+    await settle(hass)
+    assert [event["success"] for event in done] == [False]
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -447,8 +526,17 @@ async def test_bad_requests(hass: HomeAssistant, hub: Hub) -> None:
     with pytest.raises(ServiceValidationError) as err:
         await export(hass, "camera.nope", at(hub, 0), 60)
     assert err.value.translation_key == "unknown_camera"
-    with pytest.raises(Exception, match="length"):
+    # A length no model offers (from YAML or an automation): the refusal
+    # names the model and its lengths, like any other length it refuses.
+    with pytest.raises(ServiceValidationError) as err:
         await export(hass, DRIVEWAY, at(hub, 0), 45)
+    assert err.value.translation_key == "clip_length_not_allowed"
+    assert str(err.value) == (
+        "The ADC-CSVR2008P cannot download a clip of 45 s. "
+        "Choose one of: 30 s, 1 min, 5 min, 15 min"
+    )
+    with pytest.raises(vol.Invalid):
+        await export(hass, DRIVEWAY, at(hub, 0), 0)
 
 
 async def test_download_needs_the_network(
@@ -533,3 +621,37 @@ async def test_start_without_offset_is_home_assistant_time(
     result = await export(hass, DRIVEWAY, naive, 30)
     assert result["start"] == start.isoformat()
     assert await read_clock(Path(result["path"])) == start
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_no_media_folder_to_write_to(
+    hass: HomeAssistant, hub: Hub, tmp_path: Path
+) -> None:
+    """No media folder, or one HA may not write to: refused, and said why."""
+    done = capture(hass, EVENT_CLIP_DONE)
+    hass.config.media_dirs = {}
+    with pytest.raises(ServiceValidationError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "no_media_dir"
+    outside = tmp_path / "elsewhere"
+    hass.config.media_dirs = {"local": str(outside)}
+    hass.config.allowlist_external_dirs = set()
+    with pytest.raises(ServiceValidationError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "media_dir_not_allowed"
+    assert not outside.exists()
+    await settle(hass)
+    assert [event["success"] for event in done] == [False, False]
+
+
+async def test_export_from_an_unloaded_hub(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub, media_dir: Path
+) -> None:
+    """The camera's hub is unloaded: refused naming it; nothing is written."""
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "hub_not_loaded"
+    assert err.value.translation_placeholders == {"name": "Demo Home"}
+    assert files(media_dir) == []

@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .actions import async_setup_services
 from .clips import ClipExporter
 from .connection import async_create_panel, is_alarmdecoder
 from .const import DOMAIN
@@ -24,7 +25,6 @@ from .repairs import (
     async_clear_issues,
 )
 from .sentences import async_setup_voice
-from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [

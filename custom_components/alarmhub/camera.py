@@ -66,8 +66,21 @@ class AlarmHubCamera(AlarmHubEntity, CameraEntity):
             name=recorder.name,
             model=recorder.model,
         )
-        if can_fetch_files(coordinator.hub_client(Capability.CAMERAS)):
+        self._live = can_fetch_files(coordinator.hub_client(Capability.CAMERAS))
+        if self._live:
             self._attr_supported_features = CameraEntityFeature.STREAM
+
+    @property
+    @override
+    def entity_picture(self) -> str | None:  # type: ignore[override]
+        """Return the snapshot link, or none where no snapshot can be had.
+
+        Over a serial line the hub has no HTTP port: HA's camera proxy
+        would answer every thumbnail request with an error (a broken image
+        on every dashboard), so no picture is offered. CameraEntity types
+        this as ``str``; Entity, whose state writer reads it, allows None.
+        """
+        return super().entity_picture if self._live else None
 
     @override
     def _snapshot(self) -> tuple[Camera, Recorder | None] | None:

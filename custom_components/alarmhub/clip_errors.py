@@ -18,7 +18,7 @@ from .const import DOMAIN
 from .helpers import translate_error
 from .panels.exceptions import ErrorCode
 from .panels.hub import AlarmHubError, AlarmHubNotSupportedError, AlarmHubRejectedError
-from .panels.hub.clips import ClipJoinError, ClipTimeoutError
+from .panels.hub.clips import ClipJoinError, ClipTimeoutError, ClipTransferCut
 from .panels.hub.recorders import (
     ClipLengthNotAllowed,
     Destination,
@@ -29,7 +29,8 @@ from .panels.hub.recorders import (
 )
 from .panels.models import Camera, Recorder
 
-_MEGABYTE = 1024 * 1024
+#: Decimal megabytes, as HA's UnitOfInformation.MEGABYTES (the cloud sensors).
+_MEGABYTE = 1_000_000
 
 
 def _lengths(lengths: object) -> str:
@@ -169,6 +170,12 @@ def translate_clip_error(
             translation_domain=DOMAIN,
             translation_key="clip_timeout",
             translation_placeholders={**names, "piece": format_length(err.piece)},
+        )
+    if isinstance(err, ClipTransferCut):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="clip_transfer_cut",
+            translation_placeholders={**names, "attempts": str(err.attempts)},
         )
     if isinstance(err, ClipJoinError):
         return HomeAssistantError(

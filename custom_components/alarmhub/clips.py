@@ -62,7 +62,7 @@ from .panels.hub.clips import (
     join_clips,
     upload_clip,
 )
-from .panels.hub.recorders import ALL_CLIP_LENGTHS, Destination
+from .panels.hub.recorders import Destination
 from .panels.models import Camera, Recorder
 
 SERVICE_EXPORT_CLIP: Final = "export_clip"
@@ -81,7 +81,10 @@ EXPORT_CLIP_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CAMERA): cv.entity_id,
         vol.Required(ATTR_START): cv.datetime,
-        vol.Required(ATTR_LENGTH): vol.All(vol.Coerce(int), vol.In(ALL_CLIP_LENGTHS)),
+        # Any positive length: the recorder's model decides, and a refusal
+        # names the model and its lengths (validate_length), not HA's
+        # generic "value must be one of" (a bare 400 over REST).
+        vol.Required(ATTR_LENGTH): vol.All(vol.Coerce(int), vol.Range(min=1)),
         vol.Optional(ATTR_DESTINATION, default=Destination.DOWNLOAD.value): vol.In(
             [destination.value for destination in Destination]
         ),
@@ -255,6 +258,16 @@ class ClipExporter:
                 translation_key="media_dir_not_allowed",
                 translation_placeholders={"path": str(root)},
             )
+        if await hass.async_add_executor_job(dest.is_file):
+            # The same camera, start and length: the same footage, exported
+            # before. Kept (never overwritten), and the answer says so.
+            return {
+                "path": str(dest),
+                "media_source_id": location.media_source_id,
+                "size": await hass.async_add_executor_job(os.path.getsize, dest),
+                "pieces": 0,
+                "already_exported": True,
+            }
         reported = -PROGRESS_STEP
 
         def progress(seconds: float) -> None:
@@ -300,6 +313,7 @@ class ClipExporter:
             "media_source_id": location.media_source_id,
             "size": size,
             "pieces": len(parts),
+            "already_exported": False,
         }
 
     async def _upload(self, job: ClipJob) -> dict[str, Any]:

@@ -9,7 +9,13 @@ import json
 from typing import TYPE_CHECKING, Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event as HassEvent,
+    HomeAssistant,
+    callback,
+)
 from homeassistant.exceptions import ConfigEntryAuthFailed, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -105,6 +111,13 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             client.subscribe(self._handle_event),
             client.on_connection(self._handle_connection),
         ]
+        # HA does not unload entries when it stops: close the connection
+        # while HA still runs, before its web session goes and before the
+        # leftover tasks are cancelled (a lost-connection error, a reconnect
+        # during shutdown and a task HA cannot cancel, otherwise).
+        entry.async_on_unload(
+            hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, self._async_hass_stop)
+        )
 
     @override
     async def _async_update_data(self) -> HubState:
@@ -286,6 +299,9 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             self.async_set_update_error(
                 AlarmHubConnectionError("connection to the hub lost")
             )
+
+    async def _async_hass_stop(self, _: HassEvent) -> None:
+        await self.async_shutdown()
 
     async def async_shutdown(self) -> None:
         """Stop listening and close the connection."""

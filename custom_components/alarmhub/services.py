@@ -1,13 +1,15 @@
-"""Actions (services) of the AlarmHub integration.
+"""The hub an action acts on: every action names it with ``config_entry_id``.
 
-Every action names the hub it acts on with ``config_entry_id``; each feature
-module registers its own actions through the function listed here.
+A leaf of the actions: the feature modules (arming, clips, phone_swap,
+users, share) import this, and ``actions.py`` imports them to register
+their actions, so imports run one way:
+``__init__`` -> ``actions`` -> feature modules -> ``services``.
 """
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
@@ -33,18 +35,3 @@ def coordinator_for_call(hass: HomeAssistant, call: ServiceCall) -> AlarmHubCoor
         )
     coordinator: AlarmHubCoordinator = entry.runtime_data
     return coordinator
-
-
-@callback
-def async_setup_services(hass: HomeAssistant) -> None:
-    """Register every AlarmHub action (once, in ``async_setup``)."""
-    # Feature modules import coordinator_for_call from here: import them late.
-    from .arming import async_setup_arm_service
-    from .clips import async_setup_clip_services
-    from .phone_swap import async_setup_phone_swap_service
-    from .users import async_setup_user_services
-
-    async_setup_arm_service(hass)
-    async_setup_clip_services(hass)
-    async_setup_phone_swap_service(hass)
-    async_setup_user_services(hass)

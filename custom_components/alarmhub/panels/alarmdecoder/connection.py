@@ -184,8 +184,9 @@ class AD2Connection:
             if self._connected:
                 reader = self._reader
                 if reader is not None:
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await asyncio.shield(reader)
+                    # Not cancelling the reader; this task's own
+                    # cancellation goes through (see the hub client).
+                    await asyncio.wait([reader])
                 await asyncio.sleep(0)
                 continue
             await asyncio.sleep(self.backoff.delay())

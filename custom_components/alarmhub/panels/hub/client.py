@@ -224,8 +224,10 @@ class AlarmHubClient:
         while not self._closing:
             reader = self._reader
             if reader is not None and not reader.done():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.shield(reader)
+                # Wait for the reader to end without cancelling it, and let
+                # this task's own cancellation through (HA cancels what is
+                # left at shutdown; swallowing it would reconnect instead).
+                await asyncio.wait([reader])
                 continue
             await asyncio.sleep(self.backoff.delay())
             if self.closing:

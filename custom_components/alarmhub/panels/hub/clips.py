@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
@@ -47,6 +48,9 @@ type Progress = Callable[[float], None]
 """Called with how many seconds of the clip are on disk so far."""
 
 
+_LOGGER = logging.getLogger(__name__)
+
+
 class ClipTimeoutError(AlarmHubError):
     """The recorder timed out even on the shortest piece."""
 
@@ -58,6 +62,21 @@ class ClipTimeoutError(AlarmHubError):
 
 class ClipJoinError(AlarmHubError):
     """ffmpeg could not join (or rewrite) the clip's pieces."""
+
+
+class ClipTransferCut(AlarmHubConnectionError):
+    """A piece's transfer broke off part-way (the hub may well be up)."""
+
+    def __init__(self, received: int, size: int, attempts: int = 1) -> None:
+        """Record how far the last try got, and how many tries were cut."""
+        super().__init__(f"the clip transfer broke off at {received} of {size} bytes")
+        self.received = received
+        self.size = size
+        self.attempts = attempts
+
+
+#: Times a piece whose transfer broke off is asked for again.
+TRANSFER_RETRIES = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -159,26 +178,32 @@ async def fetch_file(
 ) -> None:
     """Stream a prepared clip into ``dest``, a chunk at a time.
 
-    Raises :class:`AlarmHubConnectionError` when the transfer fails or the
-    file is not the size the hub announced; ``dest`` may then hold part of
+    Raises :class:`ClipTransferCut` when the transfer broke off part-way or
+    the file is not the size the hub announced (``AlarmHubConnectionError``
+    when it could not start); ``dest`` may then hold part of
     it (the caller owns and removes it).
     """
     loop = asyncio.get_running_loop()
     received = 0
-    async with client.transport.open_http(ticket.path) as response:
-        file = await loop.run_in_executor(None, dest.open, "wb")
-        try:
-            async for chunk in response.content.iter_chunked(CHUNK):
-                await loop.run_in_executor(None, file.write, chunk)
-                received += len(chunk)
-                if on_bytes is not None:
-                    on_bytes(received)
-        finally:
-            await loop.run_in_executor(None, file.close)
+    started = False
+    try:
+        async with client.transport.open_http(ticket.path) as response:
+            started = True
+            file = await loop.run_in_executor(None, dest.open, "wb")
+            try:
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    await loop.run_in_executor(None, file.write, chunk)
+                    received += len(chunk)
+                    if on_bytes is not None:
+                        on_bytes(received)
+            finally:
+                await loop.run_in_executor(None, file.close)
+    except AlarmHubConnectionError as err:
+        if started:  # it began, then broke off: not an unreachable hub
+            raise ClipTransferCut(received, ticket.size) from err
+        raise
     if received != ticket.size:
-        raise AlarmHubConnectionError(
-            f"the clip arrived with {received} of {ticket.size} bytes"
-        )
+        raise ClipTransferCut(received, ticket.size)
 
 
 async def download_clip(
@@ -220,7 +245,27 @@ async def download_clip(
             report = None
             if on_progress is not None:
                 report = _piece_progress(on_progress, done, ticket)
-            await fetch_file(client, ticket, part, report)
+            cuts = 0
+            while True:
+                try:
+                    await fetch_file(client, ticket, part, report)
+                    break
+                except ClipTransferCut as err:
+                    cuts += 1
+                    if cuts > TRANSFER_RETRIES or not client.connected:
+                        err.attempts = cuts
+                        raise
+                    _LOGGER.info(
+                        "The transfer of a clip piece broke off at %s of %s bytes;"
+                        " asking for it again (%s of %s)",
+                        err.received,
+                        err.size,
+                        cuts,
+                        TRANSFER_RETRIES,
+                    )
+                    ticket = await request_download(
+                        client, camera, piece_start, piece_length
+                    )
             parts.append(part)
             done += piece_length
     return parts
