@@ -20,6 +20,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.util import dt as dt_util
 import pytest
@@ -37,7 +38,11 @@ from custom_components.alarmhub.const import (
     TRANSPORT_NETWORK,
 )
 from custom_components.alarmhub.panels.base import Backoff
-from custom_components.alarmhub.panels.hub.transports import fetch_fingerprint
+from custom_components.alarmhub.panels.exceptions import AlarmHubCertificateError
+from custom_components.alarmhub.panels.hub.transports import (
+    WebSocketTransport,
+    fetch_fingerprint,
+)
 from simulator.hub import Hub
 from simulator.server import SimulatorServer
 from simulator.tls import ensure_certificate, fingerprint, server_context
@@ -312,3 +317,16 @@ async def test_hub_gone_after_showing_its_certificate(
     assert result["errors"] == {"base": "cannot_connect"}
     assert not hass.config_entries.async_entries(DOMAIN)
     await tls_hub.server.start()  # the fixture stops it again
+
+
+async def test_clip_download_checks_the_pin(
+    hass: HomeAssistant, tls_hub: TlsHub
+) -> None:
+    """A file fetched over HTTPS is refused under a certificate not pinned."""
+    wrong = ":".join(["00"] * 32)
+    transport = WebSocketTransport(
+        async_get_clientsession(hass), "127.0.0.1", tls_hub.port, fingerprint=wrong
+    )
+    with pytest.raises(AlarmHubCertificateError, match="fingerprint mismatch"):
+        async with transport.open_http("/clips/any.mp4"):
+            pass
