@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 import math
 from pathlib import Path
+import shutil
 import sys
 import time
 import tracemalloc
@@ -655,3 +656,23 @@ async def test_export_from_an_unloaded_hub(
     assert err.value.translation_key == "hub_not_loaded"
     assert err.value.translation_placeholders == {"name": "Demo Home"}
     assert files(media_dir) == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_a_clip_that_cannot_be_written(
+    hass: HomeAssistant, hub: Hub, media_dir: Path
+) -> None:
+    """The camera's folder is a file now: a translated error, nothing left behind."""
+    first = await export(hass, DRIVEWAY, at(hub, 0), 30)
+    day = Path(first["path"]).parent
+    camera = day.parent
+    await asyncio.to_thread(shutil.rmtree, camera)
+    await asyncio.to_thread(camera.write_text, "not a folder")
+    before = files(media_dir)
+    done = capture(hass, EVENT_CLIP_DONE)
+    with pytest.raises(HomeAssistantError) as err:
+        await export(hass, DRIVEWAY, at(hub, 0), 30)
+    assert err.value.translation_key == "clip_write_failed"
+    await settle(hass)
+    assert [event["success"] for event in done] == [False]
+    assert files(media_dir) == before
