@@ -8,6 +8,7 @@ names, never codes) in its storage.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.components.alarm_control_panel import DOMAIN as PANEL_DOMAIN
@@ -16,8 +17,10 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.alarmhub import pending
 from custom_components.alarmhub.const import DOMAIN
 from simulator.ad2 import AD2Server
+from simulator.ad2.device import Line
 from simulator.ad2.modes import Mode
 from simulator.clock import ManualClock
 
@@ -194,3 +197,33 @@ async def test_the_user_list_survives_a_reload(
     stored = hass_storage[f"{DOMAIN}.users.{setup_ad2.entry_id}"]["data"]
     assert stored == {"users": {"3": "Alex", "4": "Sam", "5": "Jo"}}
     assert response["code"] not in str(hass_storage)
+
+
+async def test_a_panel_that_does_not_confirm(
+    hass: HomeAssistant,
+    setup_ad2: MockConfigEntry,
+    ad2: AD2Server,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The panel ignores the keys: after the timeout the change waits (queued).
+
+    It is kept and keyed in again; once the panel listens, it lands.
+    """
+    panel = setup_ad2.runtime_data.client
+    panel.command_timeout = 0.2  # never confirmed: no need to wait 10 s
+    monkeypatch.setattr(pending, "HUB_RETRY_SECONDS", 0)
+    ad2.device.line = Line.DEAF
+    landed = asyncio.Event()
+    remove = panel.subscribe(
+        lambda event, _gap: landed.set() if event.event == "user" else None
+    )
+    response = await _action(hass, setup_ad2, "add_user", name="Jo", code="3917")
+    assert response["status"] == "queued"
+    assert ad2.panel.user_of("3917") is None
+    assert "5" not in setup_ad2.runtime_data.data.users
+    panel.command_timeout = 10.0
+    ad2.device.line = Line.NORMAL
+    async with asyncio.timeout(30):
+        await landed.wait()
+    remove()
+    assert ad2.panel.user_of("3917") == 5
