@@ -227,3 +227,16 @@ async def test_a_panel_that_does_not_confirm(
         await landed.wait()
     remove()
     assert ad2.panel.user_of("3917") == 5
+
+
+async def test_removing_the_entry_forgets_the_users(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    setup_ad2: MockConfigEntry,
+) -> None:
+    """The stored user list goes with the entry."""
+    key = f"{DOMAIN}.users.{setup_ad2.entry_id}"
+    assert key in hass_storage
+    await hass.config_entries.async_remove(setup_ad2.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
