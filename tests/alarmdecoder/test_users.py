@@ -240,3 +240,15 @@ async def test_removing_the_entry_forgets_the_users(
     await hass.config_entries.async_remove(setup_ad2.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_new_code_keeps_the_name(
+    hass: HomeAssistant, setup_ad2: MockConfigEntry, ad2: AD2Server
+) -> None:
+    """A new code alone: the panel takes it; Sam keeps the name HA knows."""
+    response = await _action(hass, setup_ad2, "update_user", slot=4, code="3917")
+    assert response["name"] == "Sam"
+    assert ad2.panel.user_of("3917") == 4
+    assert await hass.config_entries.async_reload(setup_ad2.entry_id)
+    await hass.async_block_till_done()
+    assert setup_ad2.runtime_data.data.users["4"].name == "Sam"
