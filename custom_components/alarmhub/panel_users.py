@@ -32,6 +32,8 @@ class PanelUsers:
             hass, STORAGE_VERSION, f"{DOMAIN}.users.{entry_id}"
         )
         self.users: dict[int, str] = {}
+        #: A change waits for its delayed write.
+        self._dirty = False
 
     async def async_load(self) -> dict[int, str]:
         """Return the users known from a previous run."""
@@ -59,7 +61,17 @@ class PanelUsers:
         else:
             return
         LOGGER.debug("User %s changed; saving the user list", number)
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+        self._dirty = True
+        self._store.async_delay_save(self._saved, SAVE_DELAY)
+
+    def _saved(self) -> dict[str, Any]:
+        self._dirty = False
+        return self._data()
+
+    async def async_flush(self) -> None:
+        """Write a change still waiting (the entry unloads: a reload reads it)."""
+        if self._dirty:
+            await self._store.async_save(self._saved())
 
     async def async_remove(self) -> None:
         """Forget the list (the entry is deleted)."""
@@ -78,3 +90,4 @@ async def async_setup_panel_users(
 def follow_users(entry: AlarmHubConfigEntry, users: PanelUsers, panel: Panel) -> None:
     """Keep ``users`` up to date with what ``panel`` reports, while loaded."""
     entry.async_on_unload(panel.subscribe(users.handle_event))
+    entry.async_on_unload(users.async_flush)

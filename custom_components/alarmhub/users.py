@@ -205,7 +205,9 @@ def new_code(
         check_chosen_code(coordinator, code, locks)
         return code, False
     info = coordinator.info
-    length = data.get(ATTR_CODE_LENGTH, DEFAULT_CODE_LENGTH)
+    # The default length, within what the panel takes (a Vista: 4 digits only).
+    default = max(info.min_code_length, min(DEFAULT_CODE_LENGTH, info.max_code_length))
+    length = data.get(ATTR_CODE_LENGTH, default)
     if not info.min_code_length <= length <= info.max_code_length:
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -126,5 +126,6 @@ async def setup_ad2(
     assert await hass.config_entries.async_setup(ad2_entry.entry_id)
     await hass.async_block_till_done()
     yield ad2_entry
-    await hass.config_entries.async_unload(ad2_entry.entry_id)
+    if hass.config_entries.async_get_entry(ad2_entry.entry_id):  # not removed
+        await hass.config_entries.async_unload(ad2_entry.entry_id)
     await hass.async_block_till_done()
