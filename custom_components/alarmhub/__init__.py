@@ -24,6 +24,7 @@ from .repairs import (
 )
 from .sentences import async_setup_voice
 from .services import async_setup_services
+from .user_subentries import async_setup_user_subentries
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
@@ -90,6 +91,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     if isinstance(client, AlarmDecoderPanel):
         entry.async_on_unload(entry.add_update_listener(_async_zones_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_setup_user_subentries(hass, entry)
     return True
 
 

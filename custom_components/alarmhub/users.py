@@ -281,7 +281,7 @@ def _context(
     return coordinator, coordinator.changes
 
 
-async def _user_change(
+async def submit_user_change(
     hass: HomeAssistant,
     coordinator: AlarmHubCoordinator,
     queue: ChangeQueue,
@@ -317,7 +317,7 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=[lock.id for lock in locks],
         )
-        return await _user_change(hass, coordinator, queue, change)
+        return await submit_user_change(hass, coordinator, queue, change)
 
     async def update_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -354,7 +354,7 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=lock_ids if wants_code else [],
         )
-        return await _user_change(hass, coordinator, queue, change)
+        return await submit_user_change(hass, coordinator, queue, change)
 
     async def delete_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
