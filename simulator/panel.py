@@ -22,6 +22,7 @@ import hmac
 from typing import Any, Final
 
 from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.schedules import Schedule
 from custom_components.alarmhub.panels.models import (
     ArmMode,
     ArmOption,
@@ -29,7 +30,7 @@ from custom_components.alarmhub.panels.models import (
     ZoneType,
 )
 
-from .clock import Clock, Timer
+from .clock import Clock, Timer, utc
 
 ALWAYS_ARMED = frozenset({ZoneType.SMOKE, ZoneType.CO, ZoneType.WATER})
 ARMED_STATES = {
@@ -131,6 +132,8 @@ class SimUser:
     lock_errors: dict[str, str] = field(default_factory=dict)
     #: Never reused (the slot number for a slot's first user).
     uid: str = ""
+    #: When the code is valid (None: always).
+    schedule: Schedule | None = None
 
 
 #: Who the duress code disarms as: no user, nothing that stands out.
@@ -229,7 +232,7 @@ class Panel:
         is pending is refused with ``code_pending`` and counts as a wrong one.
         """
         self.check_lockout()
-        pending = False
+        pending = outside = False
         if isinstance(code, str):
             if self.duress_code is not None and hmac.compare_digest(
                 self.duress_code.encode(), code.encode()
@@ -238,15 +241,21 @@ class Panel:
                 return DURESS_USER
             for user in self.users.values():
                 if hmac.compare_digest(user.code.encode(), code.encode()):
-                    if user.status == "active":
+                    if user.status == "active" and (
+                        user.schedule is None or user.schedule.is_open(utc(self.clock))
+                    ):
                         self.failed_attempts = 0
                         return user
                     pending = pending or user.status == "pending"
-        raise self.wrong_attempt(
-            Rejection(ErrorCode.CODE_PENDING, "this code is not active yet")
-            if pending
-            else None
-        )
+                    outside = outside or user.schedule is not None
+        refusal = None
+        if pending:
+            refusal = Rejection(ErrorCode.CODE_PENDING, "this code is not active yet")
+        elif outside:
+            refusal = Rejection(
+                ErrorCode.CODE_OUTSIDE_SCHEDULE, "this code is not valid now"
+            )
+        raise self.wrong_attempt(refusal)
 
     def check_lockout(self) -> None:
         """Refuse while the keypad is locked out."""

@@ -90,6 +90,7 @@ def user_view(user: SimUser) -> dict[str, Any]:
         "locks": dict(user.locks),
         "lock_errors": dict(user.lock_errors),
         "uid": user.uid or str(user.slot),
+        "schedule": user.schedule.to_dict() if user.schedule else None,
     }
 
 
@@ -136,6 +137,15 @@ class UserManager:
 
     def _publish(self, user: SimUser) -> None:
         self.hub.emit("user", user_view(user))
+
+    def publish(self, user: SimUser) -> None:
+        """Tell clients about a changed user."""
+        self._publish(user)
+
+    @staticmethod
+    def view(user: SimUser) -> dict[str, Any]:
+        """Return the wire form of a user."""
+        return user_view(user)
 
     def require_disarmed(self) -> None:
         """Refuse, naming the partition, unless every partition is disarmed."""
@@ -363,4 +373,7 @@ def install(hub: Hub, locks: DoorLocks) -> UserManager:
     ):
         hub.commands[cmd] = users.idempotent(cmd, handler)
     hub.state_sources.append(users.state)
+    from .schedules import install as install_schedules  # schedules use users
+
+    install_schedules(hub, users)
     return users

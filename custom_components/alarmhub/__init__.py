@@ -24,6 +24,7 @@ from .repairs import (
 )
 from .sentences import async_setup_voice
 from .services import async_setup_services
+from .user_schedules import async_setup_schedules
 from .user_subentries import async_setup_user_subentries
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -88,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     entry.runtime_data = coordinator
     coordinator.clips = ClipExporter(hass)
     await async_setup_changes(hass, entry)
+    async_setup_schedules(hass, entry)
     if isinstance(client, AlarmDecoderPanel):
         entry.async_on_unload(entry.add_update_listener(_async_zones_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -30,6 +30,7 @@ USER_ERRORS = frozenset(
         ErrorCode.ZONES_OPEN,
         ErrorCode.INVALID_CODE,
         ErrorCode.CODE_PENDING,
+        ErrorCode.CODE_OUTSIDE_SCHEDULE,
         ErrorCode.LOCKED_OUT,
         ErrorCode.SYSTEM_ARMED,
         ErrorCode.NOT_SUPPORTED,
@@ -80,7 +81,11 @@ def translate_error(err: AlarmHubError) -> HomeAssistantError:
     """Return the translated HA error for a hub error."""
     if isinstance(err, AlarmHubRejectedError):
         placeholders = rejection_placeholders(err)
-        if err.code in (ErrorCode.INVALID_CODE, ErrorCode.CODE_PENDING):
+        if err.code in (
+            ErrorCode.INVALID_CODE,
+            ErrorCode.CODE_PENDING,
+            ErrorCode.CODE_OUTSIDE_SCHEDULE,
+        ):
             # Every wrong code gets the very same error, whatever the hub's
             # reason says, with only the attempts left before the lockout; a
             # code still being activated says so (and counts the same).

@@ -38,8 +38,17 @@ from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .panels.hub import LockSyncState, User
 from .pending import Change, Kind, Status
+from .schedule_form import (
+    REMOVE_WHEN_EXPIRED,
+    SECTION,
+    read_schedule,
+    remove_when_expired,
+    schedule_defaults,
+    schedule_section,
+)
 from .share import DEFAULT_MESSAGE, DEFAULT_TITLE, async_send_code, notify_target
-from .user_subentries import DATA_UID, SUBENTRY_USER
+from .user_schedules import DATA_REMOVE_WHEN_EXPIRED
+from .user_subentries import DATA_UID, SUBENTRY_USER, user_subentries
 from .users import (
     ATTR_CODE,
     ATTR_CODE_LENGTH,
@@ -98,6 +107,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
         self._code: str | None = None
         self._drawn = False
         self._placeholders: dict[str, str] = {}
+        self._remove_when_expired = False
 
     # ----- helpers -----------------------------------------------------
 
@@ -134,6 +144,17 @@ class UserSubentryFlow(ConfigSubentryFlow):
             )
         return None
 
+    async def _set_schedule(
+        self,
+        coordinator: AlarmHubCoordinator,
+        slot: int,
+        schedule: dict[str, Any] | None,
+    ) -> None:
+        """Give the user's schedule to the hub, which enforces it."""
+        change = Change(kind=Kind.SET_SCHEDULE, slot=slot, schedule=schedule)
+        (future,) = await coordinator.changes.submit([change])
+        raise_failure(await future)
+
     # ----- add ---------------------------------------------------------
 
     async def async_step_user(
@@ -148,6 +169,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                 vol.Optional(ATTR_CODE): _PASSWORD,
                 vol.Optional(ATTR_CODE_LENGTH, default=DEFAULT_LENGTH): _LENGTH,
                 vol.Optional(ATTR_LOCKS): _LOCKS,
+                **schedule_section(),
             }
         )
         if user_input is None:
@@ -160,6 +182,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
             if user_input.get(ATTR_CODE):
                 data[ATTR_CODE] = user_input[ATTR_CODE]
             code, drawn = new_code(coordinator, data, locks)
+            schedule = read_schedule(self.hass, user_input)
             change = Change(
                 kind=Kind.ADD_USER,
                 name=user_input[ATTR_NAME],
@@ -173,6 +196,9 @@ class UserSubentryFlow(ConfigSubentryFlow):
             self._name = user_input[ATTR_NAME]
             self._slot = response.get("slot")
             self._code, self._drawn = code, drawn
+            self._remove_when_expired = remove_when_expired(user_input)
+            if schedule is not None and self._slot is not None:
+                await self._set_schedule(coordinator, self._slot, schedule)
 
         if (form := await self._guarded("user", schema, add, user_input)) is not None:
             return form
@@ -241,9 +267,12 @@ class UserSubentryFlow(ConfigSubentryFlow):
         """Make (or find) the user's subentry and end the flow."""
         self._code = None
         entry = cast("AlarmHubConfigEntry", self._get_entry())
+        flag = {DATA_REMOVE_WHEN_EXPIRED: self._remove_when_expired}
         if self.source == "reconfigure":
             subentry = self._get_reconfigure_subentry()
-            return self.async_update_and_abort(entry, subentry, title=self._name)
+            return self.async_update_and_abort(
+                entry, subentry, title=self._name, data_updates=flag
+            )
         coordinator = self._coordinator()
         user = self._user(coordinator) if coordinator is not None else None
         if user is None:  # the hub is away: the change waits in the queue
@@ -252,6 +281,11 @@ class UserSubentryFlow(ConfigSubentryFlow):
             )
         # The user's subentry is made by user_subentries.py as the panel
         # reports the user (usually before the person gets here).
+        made = user_subentries(entry).get(user.uid)
+        if made is not None and self._remove_when_expired:
+            self.hass.config_entries.async_update_subentry(
+                entry, made, data=made.data | flag
+            )
         return self.async_abort(
             reason="user_added", description_placeholders={"name": user.name}
         )
@@ -284,9 +318,22 @@ class UserSubentryFlow(ConfigSubentryFlow):
                     vol.Optional(ATTR_RANDOM, default=False): _BOOLEAN,
                     vol.Optional(ATTR_CODE_LENGTH, default=DEFAULT_LENGTH): _LENGTH,
                     vol.Optional(ATTR_LOCKS): _LOCKS,
+                    **schedule_section(collapsed=not user.schedule),
                 }
             ),
-            {ATTR_NAME: user.name, ATTR_LOCKS: sorted(current)},
+            {
+                ATTR_NAME: user.name,
+                ATTR_LOCKS: sorted(current),
+                SECTION: schedule_defaults(
+                    dict(user.schedule) if user.schedule else None
+                )
+                | {
+                    REMOVE_WHEN_EXPIRED: bool(
+                        subentry is not None
+                        and subentry.data.get(DATA_REMOVE_WHEN_EXPIRED)
+                    )
+                },
+            },
         )
         if user_input is None:
             return self.async_show_form(
@@ -325,6 +372,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
         if added and not wants_code:
             raise _error("code_for_new_locks")
         name = user_input[ATTR_NAME].strip()
+        schedule = read_schedule(self.hass, user_input)
         code: str | None = None
         drawn = False
         if wants_code:
@@ -346,6 +394,8 @@ class UserSubentryFlow(ConfigSubentryFlow):
                     then_locks=[lock.id for lock in [*kept, *added]] if code else [],
                 ),
             )
+        if schedule != (dict(user.schedule) if user.schedule else None):
+            await self._set_schedule(coordinator, user.slot, schedule)
         if removed:
             clears = [
                 Change(kind=Kind.CLEAR_PIN, slot=user.slot, lock=lock.id)
@@ -359,6 +409,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
             await lock_results(self.hass, coordinator, clears, futures)
         self._name = name
         self._code, self._drawn = code, drawn
+        self._remove_when_expired = remove_when_expired(user_input)
 
 
 def _error(key: str) -> HomeAssistantError:

@@ -275,6 +275,8 @@ class User:
     #: Who this is, never reused: a new user in a freed slot gets another
     #: (the slot number for a slot's first user; a hub without it: the slot).
     uid: str = ""
+    #: When the code is valid (``hub/schedules.Schedule``'s wire form), if not always.
+    schedule: Mapping[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:
@@ -293,6 +295,7 @@ class User:
             locks=sync,
             lock_errors={str(k): str(v) for k, v in errors.items()},
             uid=_opt(obj, "uid", str) or str(_get(obj, "slot", int)),
+            schedule=_opt(obj, "schedule", dict),
         )
 
     @property
