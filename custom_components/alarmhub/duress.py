@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import override
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import STATE_ON
 from homeassistant.core import Event, callback
@@ -54,8 +57,11 @@ def async_add_duress_sensors(
 class AlarmHubDuressSensor(AlarmHubEntity, BinarySensorEntity, RestoreEntity):
     """On after a duress disarm of the partition, until it is armed again."""
 
-    _attr_device_class = BinarySensorDeviceClass.PROBLEM
-    _attr_translation_key = "duress"
+    entity_description = BinarySensorEntityDescription(
+        key="duress",
+        translation_key="duress",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+    )
 
     def __init__(self, coordinator: AlarmHubCoordinator, partition_id: str) -> None:
         """Watch one partition for duress."""

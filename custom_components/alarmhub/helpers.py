@@ -29,8 +29,6 @@ USER_ERRORS = frozenset(
     {
         ErrorCode.ZONES_OPEN,
         ErrorCode.INVALID_CODE,
-        ErrorCode.CODE_PENDING,
-        ErrorCode.CODE_OUTSIDE_SCHEDULE,
         ErrorCode.LOCKED_OUT,
         ErrorCode.SYSTEM_ARMED,
         ErrorCode.NOT_SUPPORTED,
@@ -127,12 +125,23 @@ def wrong_code(
         return ServiceValidationError(
             translation_domain=DOMAIN, translation_key=ErrorCode.INVALID_CODE
         )
+    left = {"attempts_left": str(attempts_left)}
+    if code == ErrorCode.CODE_PENDING:
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="code_pending",
+            translation_placeholders=left,
+        )
+    if code == ErrorCode.CODE_OUTSIDE_SCHEDULE:
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="code_outside_schedule",
+            translation_placeholders=left,
+        )
     return ServiceValidationError(
         translation_domain=DOMAIN,
-        translation_key=(
-            "invalid_code_attempts" if code == ErrorCode.INVALID_CODE else code
-        ),
-        translation_placeholders={"attempts_left": str(attempts_left)},
+        translation_key="invalid_code_attempts",
+        translation_placeholders=left,
     )
 
 

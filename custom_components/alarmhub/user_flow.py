@@ -367,10 +367,14 @@ class UserSubentryFlow(ConfigSubentryFlow):
         kept = hub_locks(self.hass, coordinator, sorted(current & wanted))
         chosen = user_input.get(ATTR_CODE) or None
         if chosen and user_input.get(ATTR_RANDOM):
-            raise _error("code_and_random_code")
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="code_and_random_code"
+            )
         wants_code = chosen is not None or bool(user_input.get(ATTR_RANDOM))
         if added and not wants_code:
-            raise _error("code_for_new_locks")
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="code_for_new_locks"
+            )
         name = user_input[ATTR_NAME].strip()
         schedule = read_schedule(self.hass, user_input)
         code: str | None = None
@@ -410,7 +414,3 @@ class UserSubentryFlow(ConfigSubentryFlow):
         self._name = name
         self._code, self._drawn = code, drawn
         self._remove_when_expired = remove_when_expired(user_input)
-
-
-def _error(key: str) -> HomeAssistantError:
-    return HomeAssistantError(translation_domain=DOMAIN, translation_key=key)

@@ -20,7 +20,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, override
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -180,8 +184,11 @@ def async_add_schedule_sensors(
 class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
     """When a user's code next becomes valid or invalid."""
 
-    _attr_device_class = SensorDeviceClass.TIMESTAMP
-    _attr_translation_key = "user_code_next_change"
+    entity_description = SensorEntityDescription(
+        key="next_code_change",
+        translation_key="user_code_next_change",
+        device_class=SensorDeviceClass.TIMESTAMP,
+    )
 
     def __init__(self, coordinator: AlarmHubCoordinator, uid: str) -> None:
         """Show one user's next edge."""
