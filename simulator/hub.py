@@ -109,6 +109,9 @@ class Hub:
             ],
             max_attempts=int(panel.get("max_attempts", 5)),
             lockout_seconds=int(panel.get("lockout_seconds", 300)),
+            duress_code=(
+                str(panel["duress_code"]) if panel.get("duress_code") else None
+            ),
         )
         self.site = site
         self.commands.update(

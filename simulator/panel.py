@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 import hmac
-from typing import Any
+from typing import Any, Final
 
 from custom_components.alarmhub.panels.hub.protocol import ErrorCode
+from custom_components.alarmhub.panels.hub.schedules import Schedule
 from custom_components.alarmhub.panels.models import (
     ArmMode,
     ArmOption,
@@ -29,7 +30,7 @@ from custom_components.alarmhub.panels.models import (
     ZoneType,
 )
 
-from .clock import Clock, Timer
+from .clock import Clock, Timer, utc
 
 ALWAYS_ARMED = frozenset({ZoneType.SMOKE, ZoneType.CO, ZoneType.WATER})
 ARMED_STATES = {
@@ -129,6 +130,14 @@ class SimUser:
     locks: dict[str, str] = field(default_factory=dict)
     #: Lock id -> why the lock refused the code (a ZCL status name).
     lock_errors: dict[str, str] = field(default_factory=dict)
+    #: Never reused (the slot number for a slot's first user).
+    uid: str = ""
+    #: When the code is valid (None: always).
+    schedule: Schedule | None = None
+
+
+#: Who the duress code disarms as: no user, nothing that stands out.
+DURESS_USER: Final = SimUser(slot=0, name="Keypad", code="")
 
 
 class Panel:
@@ -144,6 +153,7 @@ class Panel:
         users: Iterable[SimUser],
         max_attempts: int = 5,
         lockout_seconds: int = 300,
+        duress_code: str | None = None,
     ) -> None:
         """Hold the panel's state; ``emit`` publishes every change."""
         self.clock = clock
@@ -155,6 +165,8 @@ class Panel:
         self.lockout_seconds = lockout_seconds
         self.failed_attempts = 0
         self.locked_out_until = 0.0
+        #: Disarms like a user's code and raises a silent ``duress`` event.
+        self.duress_code = duress_code
 
     # ----- views -------------------------------------------------------
 
@@ -214,7 +226,39 @@ class Panel:
     # ----- codes -------------------------------------------------------
 
     def check_code(self, code: object) -> SimUser:
-        """Return the user whose code this is; count and lock out wrong ones."""
+        """Return the user whose code this is; count and lock out wrong ones.
+
+        The duress code passes as :data:`DURESS_USER`. A code whose activation
+        is pending is refused with ``code_pending`` and counts as a wrong one.
+        """
+        self.check_lockout()
+        pending = outside = False
+        if isinstance(code, str):
+            if self.duress_code is not None and hmac.compare_digest(
+                self.duress_code.encode(), code.encode()
+            ):
+                self.failed_attempts = 0
+                return DURESS_USER
+            for user in self.users.values():
+                if hmac.compare_digest(user.code.encode(), code.encode()):
+                    if user.status == "active" and (
+                        user.schedule is None or user.schedule.is_open(utc(self.clock))
+                    ):
+                        self.failed_attempts = 0
+                        return user
+                    pending = pending or user.status == "pending"
+                    outside = outside or user.schedule is not None
+        refusal = None
+        if pending:
+            refusal = Rejection(ErrorCode.CODE_PENDING, "this code is not active yet")
+        elif outside:
+            refusal = Rejection(
+                ErrorCode.CODE_OUTSIDE_SCHEDULE, "this code is not valid now"
+            )
+        raise self.wrong_attempt(refusal)
+
+    def check_lockout(self) -> None:
+        """Refuse while the keypad is locked out."""
         now = self.clock.time()
         if now < self.locked_out_until:
             raise Rejection(
@@ -222,27 +266,24 @@ class Panel:
                 "keypad locked out after too many wrong codes",
                 {"retry_after": round(self.locked_out_until - now)},
             )
-        if isinstance(code, str):
-            for user in self.users.values():
-                if user.status == "active" and hmac.compare_digest(
-                    user.code.encode(), code.encode()
-                ):
-                    self.failed_attempts = 0
-                    return user
+
+    def wrong_attempt(self, refusal: Rejection | None = None) -> Rejection:
+        """Count a wrong code; return the refusal to raise (lockout at the last)."""
         self.failed_attempts += 1
         remaining = self.max_attempts - self.failed_attempts
         if remaining <= 0:
             self.failed_attempts = 0
-            self.locked_out_until = now + self.lockout_seconds
+            self.locked_out_until = self.clock.time() + self.lockout_seconds
             self._emit("lockout", {"retry_after": self.lockout_seconds})
-            raise Rejection(
+            return Rejection(
                 ErrorCode.LOCKED_OUT,
                 "keypad locked out after too many wrong codes",
                 {"retry_after": self.lockout_seconds},
             )
-        raise Rejection(
-            ErrorCode.INVALID_CODE, "invalid code", {"attempts_left": remaining}
-        )
+        if refusal is None:
+            refusal = Rejection(ErrorCode.INVALID_CODE, "invalid code")
+        refusal.details["attempts_left"] = remaining
+        return refusal
 
     # ----- arming ------------------------------------------------------
 
@@ -317,6 +358,11 @@ class Panel:
         partition = self.partition(partition_id)
         user = self.check_code(code)
         self.disarm_by(partition, user.name)
+        if user is DURESS_USER:
+            # Silent: nothing at the keypad differs from an ordinary disarm.
+            self._emit(
+                "duress", {"partition": partition.id, "partition_name": partition.name}
+            )
 
     def disarm_by(self, partition: SimPartition, who: str) -> None:
         """Disarm on the hub's own authority (a scene); clear the bypasses."""

@@ -89,6 +89,8 @@ def user_view(user: SimUser) -> dict[str, Any]:
         "last_changed": user.last_changed,
         "locks": dict(user.locks),
         "lock_errors": dict(user.lock_errors),
+        "uid": user.uid or str(user.slot),
+        "schedule": user.schedule.to_dict() if user.schedule else None,
     }
 
 
@@ -120,10 +122,10 @@ class UserManager:
         self.locks = locks
         panel = hub.site.get("panel", {}) or {}
         self.activation_seconds = float(panel.get("code_activation_seconds", 0))
-        duress = panel.get("duress_code")
-        self._duress = str(duress) if duress is not None else None
         self.max_users = int(panel.get("max_users", DEFAULT_MAX_USERS))
         self._timers: dict[int, Timer] = {}
+        #: Slot -> how many users it has lost (a user's ``uid`` says which).
+        self._generations: dict[int, int] = {}
         self._applied: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
 
     # ----- helpers -----------------------------------------------------
@@ -135,6 +137,15 @@ class UserManager:
 
     def _publish(self, user: SimUser) -> None:
         self.hub.emit("user", user_view(user))
+
+    def publish(self, user: SimUser) -> None:
+        """Tell clients about a changed user."""
+        self._publish(user)
+
+    @staticmethod
+    def view(user: SimUser) -> dict[str, Any]:
+        """Return the wire form of a user."""
+        return user_view(user)
 
     def require_disarmed(self) -> None:
         """Refuse, naming the partition, unless every partition is disarmed."""
@@ -155,8 +166,8 @@ class UserManager:
 
     def _taken(self, slot: int | None) -> set[str]:
         taken = {u.code for u in self.panel.users.values() if u.slot != slot}
-        if self._duress is not None:
-            taken.add(self._duress)
+        if self.panel.duress_code is not None:
+            taken.add(self.panel.duress_code)
         return taken
 
     def _new_code(self, args: dict[str, Any], slot: int | None) -> tuple[str, bool]:
@@ -250,7 +261,13 @@ class UserManager:
             if not slot:
                 raise Rejection(ErrorCode.BAD_REQUEST, "every user slot is taken")
         code, drawn = self._new_code(args, None)
-        user = SimUser(slot=slot, name=name, code=code)
+        generation = self._generations.get(slot, 0)
+        user = SimUser(
+            slot=slot,
+            name=name,
+            code=code,
+            uid=f"{slot}-{generation}" if generation else str(slot),
+        )
         self._set_code(user, code)
         self.panel.users[slot] = user
         self._announce(user)
@@ -285,6 +302,7 @@ class UserManager:
         if (timer := self._timers.pop(user.slot, None)) is not None:
             timer.cancel()
         del self.panel.users[user.slot]
+        self._generations[user.slot] = self._generations.get(user.slot, 0) + 1
         self.hub.emit("user_removed", {"id": str(user.slot)})
         return {}
 
@@ -305,10 +323,12 @@ class UserManager:
             if user is None:
                 raise Rejection(ErrorCode.NOT_FOUND, "user")
             assert request.pin is not None
+            # A PIN that is not the user's code is a wrong code like any other:
+            # refused as the keypad refuses it and counted towards the lockout,
+            # so this command cannot be used to try codes.
+            self.panel.check_lockout()
             if not hmac.compare_digest(user.code.encode(), request.pin.encode()):
-                raise Rejection(
-                    ErrorCode.CODE_REJECTED, "the PIN is not this user's code"
-                )
+                raise self.panel.wrong_attempt()
         try:
             answer = lock.handle_zcl(frame)
         except Rejection:
@@ -353,4 +373,7 @@ def install(hub: Hub, locks: DoorLocks) -> UserManager:
     ):
         hub.commands[cmd] = users.idempotent(cmd, handler)
     hub.state_sources.append(users.state)
+    from .schedules import install as install_schedules  # schedules use users
+
+    install_schedules(hub, users)
     return users

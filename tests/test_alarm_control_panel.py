@@ -131,7 +131,7 @@ async def test_arm_away_entry_delay_then_triggered(
     assert state(hass) == "triggered"
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, SERVICE_ALARM_DISARM, **{ATTR_CODE: "0000"})
-    assert err.value.translation_key == "invalid_code"
+    assert err.value.translation_key == "invalid_code_attempts"
     assert state(hass) == "triggered"
     await call(hass, SERVICE_ALARM_DISARM, **{ATTR_CODE: GOOD_CODE})
     assert state(hass) == "disarmed"
@@ -180,10 +180,11 @@ async def test_disarm_needs_a_code(hass: HomeAssistant) -> None:
 async def test_wrong_codes_lock_out(hass: HomeAssistant, hub: Hub) -> None:
     """Five wrong codes lock the keypad; even the right code is then refused."""
     await call(hass, SERVICE_ALARM_ARM_HOME)
-    for _ in range(4):
+    for left in (4, 3, 2, 1):
         with pytest.raises(ServiceValidationError) as err:
             await call(hass, SERVICE_ALARM_DISARM, **{ATTR_CODE: "1111"})
-        assert err.value.translation_key == "invalid_code"
+        assert err.value.translation_key == "invalid_code_attempts"
+        assert err.value.translation_placeholders == {"attempts_left": str(left)}
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, SERVICE_ALARM_DISARM, **{ATTR_CODE: "1111"})
     assert err.value.translation_key == "locked_out"

@@ -41,7 +41,7 @@ async def test_zone_entities(
         if e.domain == Platform.BINARY_SENSOR
     ]
     # Per zone: the zone, its battery and its tamper sensor (disabled).
-    assert len(entries) == 30
+    assert len(entries) == 32  # and a duress sensor per partition
     assert sum(e.disabled_by is not None for e in entries) == 10
     for entry in sorted(entries, key=lambda e: e.entity_id):
         assert entry == snapshot(name=f"{entry.entity_id}-entry")

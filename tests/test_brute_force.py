@@ -2,10 +2,11 @@
 
 Every way HA sends a code (disarm, the panel's arm actions, ``alarmhub.arm``)
 counts. The lockout reaches HA as a clear, translated error and an
-``alarmhub_lockout`` event. HA answers every wrong code, whatever it is (a
-code nobody has, a disabled user's, malformed, huge), with the very same
-error, so trying codes tells nothing about which exist; malformed ones never
-leave HA, so they cannot be used to probe the hub either.
+``alarmhub_lockout`` event. HA answers every wrong code that could exist
+with the very same error, which says only how many attempts are left before
+the keypad locks; a code
+still being activated says so and counts the same. Malformed codes never
+leave HA (one error, no count), so they cannot be used to probe the hub.
 """
 
 from __future__ import annotations
@@ -36,12 +37,10 @@ ENTRY_POINTS: list[tuple[str, str, dict[str, Any]]] = [
     ("alarm_control_panel", "alarm_arm_away", {}),
     (DOMAIN, "arm", {"mode": "night"}),
 ]
-#: A wrong code of every kind: nobody's, a disabled user's (set below), one
-#: digit off a real one, and codes that cannot exist.
-WRONG_CODES = [
-    "13572468",
-    "5064",  # Dog walker's, disabled in the test
-    "4827",
+#: Wrong codes that could exist: nobody's, and one digit off a real one.
+WRONG_CODES = ["13572468", "4827", "0000"]
+#: Codes that cannot exist: refused by HA before they travel.
+MALFORMED_CODES = [
     "12ab",
     "1",
     "123456789",
@@ -49,6 +48,7 @@ WRONG_CODES = [
     "4826\x00",
     "9" * 100_000,
 ]
+DOG_WALKER = "5064"  # pending activation in the tests below
 
 
 async def _try(
@@ -77,7 +77,7 @@ def _seen(err: ServiceValidationError | None) -> Any:
         type(err),
         err.translation_domain,
         err.translation_key,
-        err.translation_placeholders,
+        tuple(sorted((err.translation_placeholders or {}).items())) or None,
         str(err),
     )
 
@@ -86,24 +86,58 @@ def _seen(err: ServiceValidationError | None) -> Any:
 async def test_every_wrong_code_gets_the_same_error(
     hass: HomeAssistant, hub: Hub, entry_point: tuple[str, str, dict[str, Any]]
 ) -> None:
-    """Nobody's code, a disabled user's, malformed: one and the same error."""
-    hub.panel.users[3].status = "pending"  # the dog walker's code is disabled
+    """Every wrong code: one error, saying only how many attempts are left."""
     if entry_point[1] == "alarm_disarm":
         hub.panel.arm("1", ArmMode.STAY)
         await settle(hass)
     seen = set()
     for code in WRONG_CODES:
-        hub.panel.failed_attempts = 0  # this test is not about the lockout
+        hub.panel.failed_attempts = 1  # the same count each time
         err = await _try(hass, entry_point, code)
         seen.add(_seen(err))
         assert code not in str(err)
     assert len(seen) == 1, seen
     ((_, _, key, placeholders, message),) = seen
     assert (key, placeholders, message) == (
+        "invalid_code_attempts",
+        (("attempts_left", "3"),),
+        "The code was not accepted. 3 attempts left before the keypad locks",
+    )
+    malformed = set()
+    for code in MALFORMED_CODES:
+        err = await _try(hass, entry_point, code)
+        malformed.add(_seen(err))
+        assert code[:20] not in str(err)
+    ((_, _, key, placeholders, message),) = malformed
+    assert (key, placeholders, message) == (
         "invalid_code",
         None,
         "The code was not accepted",
     )
+    assert hub.panel.failed_attempts == 2  # malformed ones are not counted
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS, ids=lambda e: e[1])
+async def test_a_pending_code_says_so_and_counts(
+    hass: HomeAssistant, hub: Hub, entry_point: tuple[str, str, dict[str, Any]]
+) -> None:
+    """A code still being activated says so, and counts as a wrong one."""
+    hub.panel.users[3].status = "pending"
+    if entry_point[1] == "alarm_disarm":
+        hub.panel.arm("1", ArmMode.STAY)
+        await settle(hass)
+    err = await _try(hass, entry_point, DOG_WALKER)
+    assert err is not None
+    assert err.translation_key == "code_pending"
+    assert str(err) == (
+        "This code is not active yet: the panel activates it shortly. "
+        "4 attempts left before the keypad locks"
+    )
+    assert DOG_WALKER not in str(err)
+    assert hub.panel.failed_attempts == 1
+    hub.panel.users[3].status = "active"
+    assert await _try(hass, entry_point, DOG_WALKER) is None
+    assert hub.panel.failed_attempts == 0
 
 
 async def test_malformed_codes_never_reach_the_hub(
@@ -130,8 +164,12 @@ async def test_lockout_across_entry_points(
     errors = []
     for number in range(5):
         errors.append(await _try(hass, ENTRY_POINTS[number % 3], "13572468"))
-    assert [e.translation_key for e in errors if e] == ["invalid_code"] * 4 + [
+    assert [e.translation_key for e in errors if e] == ["invalid_code_attempts"] * 4 + [
         "locked_out"
+    ]
+    assert [str(e) for e in errors[:4]] == [
+        f"The code was not accepted. {left} attempts left before the keypad locks"
+        for left in (4, 3, 2, 1)
     ]
     assert str(errors[-1]) == (
         "The keypad is locked after too many wrong codes. Try again in 300 seconds"

@@ -143,15 +143,35 @@ async def test_code_on_two_locks_then_removed_from_one(
 
 
 async def test_code_added_later_needs_the_users_code(
-    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hub: Hub,
+    clock: ManualClock,
 ) -> None:
+    """A PIN that is not the user's is a wrong code: counted, never confirmed."""
     entry_id = init_integration.entry_id
-    with pytest.raises(ServiceValidationError) as err:
-        await action(
-            hass, "add_code_to_locks", entry_id, slot=1, code="7391", locks=[FRONT]
-        )
-    assert err.value.translation_key == "code_rejected"
+    errors = []
+    for _ in range(5):
+        with pytest.raises(ServiceValidationError) as err:
+            await action(
+                hass, "add_code_to_locks", entry_id, slot=1, code="7391", locks=[FRONT]
+            )
+        errors.append(err.value)
+    assert [e.translation_key for e in errors] == [
+        *["invalid_code_attempts"] * 4,
+        "locked_out",
+    ]
+    assert errors[0].translation_placeholders == {"attempts_left": "4"}
+    assert all("7391" not in str(e) for e in errors)
+    # Locked out: the right code is refused exactly as a wrong one.
+    for code in ("4826", "7391"):
+        with pytest.raises(ServiceValidationError) as err:
+            await action(
+                hass, "add_code_to_locks", entry_id, slot=1, code=code, locks=[FRONT]
+            )
+        assert err.value.translation_key == "locked_out"
     assert door_locks(hub).locks["1"].pins == {}
+    clock.advance(300)
     response = await action(
         hass, "add_code_to_locks", entry_id, slot=1, code="4826", locks=[FRONT]
     )

@@ -127,8 +127,8 @@ async def test_no_secret_anywhere(
     await _panel(hass, "alarm_disarm", CODE, errors)
     assert hass.states.get(HOUSE).state == "disarmed"
     assert [getattr(e, "translation_key", None) for e in errors] == [
-        "invalid_code",
-        *["invalid_code"] * 4,
+        "invalid_code_attempts",
+        *["invalid_code_attempts"] * 4,
         "locked_out",
         "locked_out",
     ]

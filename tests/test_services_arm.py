@@ -137,5 +137,5 @@ async def test_wrong_code_is_refused(hass: HomeAssistant) -> None:
     """A wrong code given to arm is the user's mistake; the panel stays disarmed."""
     with pytest.raises(ServiceValidationError) as err:
         await arm(hass, mode="stay", code="0000")
-    assert err.value.translation_key == "invalid_code"
+    assert err.value.translation_key == "invalid_code_attempts"
     assert state_of(hass, HOUSE).state == "disarmed"

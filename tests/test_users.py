@@ -184,6 +184,35 @@ async def test_update_and_delete_user(
     assert entity_id(hass, "sensor", "user_3_code_status") is None
 
 
+async def test_a_freed_slot_gives_a_new_identity(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hub: Hub,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A new user in a deleted user's slot: a new entity, not the old one's."""
+    entry_id = init_integration.entry_id
+    old = entity_id(hass, "sensor", "user_3_code_status")
+    assert old == "sensor.demo_home_dog_walker_code_status"
+    old_registry_id = entity_registry.async_get(old).id
+    await action(hass, "delete_user", entry_id, slot=3)
+    assert entity_id(hass, "sensor", "user_3_code_status") is None
+    response = await action(hass, "add_user", entry_id, name="Kim", code=CODE)
+    assert response["slot"] == 3
+    assert hub.panel.users[3].uid == "3-1"
+    assert entity_id(hass, "sensor", "user_3_code_status") is None
+    new = entity_id(hass, "sensor", "user_3-1_code_status")
+    assert new == KIM_STATUS
+    assert entity_registry.async_get(new).id != old_registry_id
+    assert hass.states.get(old) is None
+    assert hass.states.get(new).state == "pending"
+    # And again: every generation is new.
+    await action(hass, "delete_user", entry_id, slot=3)
+    await action(hass, "add_user", entry_id, name="Kim", code=CODE)
+    assert entity_id(hass, "sensor", "user_3-2_code_status") is not None
+    assert entity_id(hass, "sensor", "user_3-1_code_status") is None
+
+
 @pytest.mark.parametrize(
     ("service", "data", "key"),
     [

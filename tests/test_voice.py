@@ -182,7 +182,9 @@ async def test_wrong_code_is_an_error(
     assert await async_setup_component(hass, "websocket_api", {})
     await say(hass, "arm the garage away")
     wrong = await say(hass, "disarm the garage with code 1 1 1 1")
-    assert speech(wrong) == "The code was not accepted."
+    assert speech(wrong) == (
+        "The code was not accepted. 4 attempts left before the keypad locks."
+    )
     assert error_code(wrong) is intent.IntentResponseErrorCode.FAILED_TO_HANDLE
     assert state_of(hass, GARAGE).state == "arming"
     client = await hass_client()
@@ -195,7 +197,7 @@ async def test_wrong_code_is_an_error(
     assert body["response"]["response_type"] == "error"
     assert body["response"]["data"]["code"] == "failed_to_handle"
     assert body["response"]["speech"]["plain"]["speech"] == (
-        "The code was not accepted."
+        "The code was not accepted. 3 attempts left before the keypad locks."
     )
     websocket = await hass_ws_client(hass)
     await websocket.send_json_auto_id(
@@ -311,7 +313,10 @@ async def test_german(hass: HomeAssistant, hub: Hub, clock: ManualClock) -> None
     result = await say(hass, "schalte House auf abwesend", language=None)
     assert speech(result) == "House wird abwesend scharf geschaltet."
     wrong = await say(hass, "entschärfe House mit Code 1 1 1 1", language="de")
-    assert speech(wrong) == "Der Code wurde nicht akzeptiert."
+    assert speech(wrong) == (
+        "Der Code wurde nicht akzeptiert. "
+        "Noch 4 Versuche, dann wird das Bedienteil gesperrt."
+    )
     assert error_code(wrong) is intent.IntentResponseErrorCode.FAILED_TO_HANDLE
     asked = await say(hass, "schalte House unscharf", language="de")
     assert speech(asked).startswith("Wie lautet der Code, um House unscharf")

@@ -25,6 +25,8 @@ from .repairs import (
     async_clear_issues,
 )
 from .sentences import async_setup_voice
+from .user_schedules import async_setup_schedules
+from .user_subentries import async_setup_user_subentries
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
@@ -89,9 +91,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     coordinator.clips = ClipExporter(hass)
     await async_setup_changes(hass, entry)
     await async_setup_household(hass, entry)
+    async_setup_schedules(hass, entry)
     if isinstance(client, AlarmDecoderPanel):
         entry.async_on_unload(entry.add_update_listener(_async_zones_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_setup_user_subentries(hass, entry)
     return True
 
 

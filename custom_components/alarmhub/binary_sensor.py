@@ -28,6 +28,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .duress import async_add_duress_sensors
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
 from .panels.base import Capability
 from .panels.hub import Partition, Zone, ZoneType
@@ -122,6 +123,7 @@ async def async_setup_entry(
         ]
 
     async_add_hub_entities(entry, async_add_entities, lambda state: state.zones, create)
+    async_add_duress_sensors(entry, async_add_entities)
     if Capability.TROUBLE in coordinator.client.capabilities:
         async_add_hub_entities(
             entry,

@@ -12,6 +12,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN
 from homeassistant.core import callback
@@ -49,6 +50,7 @@ from .panels.hub import (
 )
 from .panels.hub.protocol import ErrorCode
 from .panels.hub.transports import fetch_fingerprint
+from .user_flow import user_subentry_types
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -93,6 +95,14 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: ConfigEntry) -> AlarmHubOptionsFlow:
         """Return the options flow (default arming options)."""
         return AlarmHubOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Offer users as subentries of a hub (see ``user_flow.py``)."""
+        return user_subentry_types(config_entry)
 
     def __init__(self) -> None:
         """Start with nothing known."""

@@ -54,6 +54,7 @@ BUS_EVENTS = frozenset(
         "arm_refused",
         "alarm",
         "lockout",
+        "duress",
         "code_active",
         "code_failed",
         "clip_progress",

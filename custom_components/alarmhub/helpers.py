@@ -79,10 +79,15 @@ def translate_error(err: AlarmHubError) -> HomeAssistantError:
     """Return the translated HA error for a hub error."""
     if isinstance(err, AlarmHubRejectedError):
         placeholders = rejection_placeholders(err)
-        if err.code == ErrorCode.INVALID_CODE:
+        if err.code in (
+            ErrorCode.INVALID_CODE,
+            ErrorCode.CODE_PENDING,
+            ErrorCode.CODE_OUTSIDE_SCHEDULE,
+        ):
             # Every wrong code gets the very same error, whatever the hub's
-            # reason or details say: nothing tells a caller which codes exist.
-            return wrong_code()
+            # reason says, with only the attempts left before the lockout; a
+            # code still being activated says so (and counts the same).
+            return wrong_code(err.details.get("attempts_left"), err.code)
         if err.code in USER_ERRORS:
             return ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -107,10 +112,36 @@ def translate_error(err: AlarmHubError) -> HomeAssistantError:
     )
 
 
-def wrong_code() -> ServiceValidationError:
-    """Return the error for a wrong code: one error, whatever the code."""
+def wrong_code(
+    attempts_left: object = None, code: str = ErrorCode.INVALID_CODE
+) -> ServiceValidationError:
+    """Return the error for a wrong code: one error, whatever the code.
+
+    With the hub's count of the attempts left before the keypad locks, the
+    error says it; a code that cannot exist never reaches the hub, so its
+    error has no count.
+    """
+    if type(attempts_left) is not int or attempts_left < 0:
+        return ServiceValidationError(
+            translation_domain=DOMAIN, translation_key=ErrorCode.INVALID_CODE
+        )
+    left = {"attempts_left": str(attempts_left)}
+    if code == ErrorCode.CODE_PENDING:
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="code_pending",
+            translation_placeholders=left,
+        )
+    if code == ErrorCode.CODE_OUTSIDE_SCHEDULE:
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="code_outside_schedule",
+            translation_placeholders=left,
+        )
     return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=ErrorCode.INVALID_CODE
+        translation_domain=DOMAIN,
+        translation_key="invalid_code_attempts",
+        translation_placeholders=left,
     )
 
 

@@ -72,6 +72,7 @@ class Kind(StrEnum):
     DELETE_USER = "delete_user"
     SET_PIN = "set_pin"
     CLEAR_PIN = "clear_pin"
+    SET_SCHEDULE = "set_schedule"
 
 
 USER_KINDS: Final = frozenset({Kind.ADD_USER, Kind.UPDATE_USER, Kind.DELETE_USER})
@@ -102,6 +103,8 @@ class Change:
     #: Locks that get the new code once the hub took it.
     then_locks: list[str] = field(default_factory=list)
     attempts: int = 0
+    #: For ``set_schedule``: when the code is valid (None: always).
+    schedule: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Change:
@@ -298,6 +301,13 @@ class ChangeQueue:
                 change_id=change.id,
             )
             return {"lock_status": response.status_name}
+        if change.kind is Kind.SET_SCHEDULE:
+            assert change.slot is not None
+            if not isinstance(client, AlarmHubClient):  # a Vista keeps no schedule
+                raise AlarmHubNotSupportedError("this panel keeps no schedules")
+            return await client.set_schedule(
+                change.slot, change.schedule, change_id=change.id
+            )
         return await client.change_user(
             UserChange(change.kind.value),
             change_id=change.id,

@@ -35,6 +35,7 @@ from .entity import AlarmHubEntity, connected_device_info
 from .lock import LOCK_MODEL
 from .panels.hub import CodeStatus, HubState, LockSyncState, User
 from .pending import ChangeQueue
+from .user_schedules import async_add_schedule_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -127,7 +128,7 @@ async def async_setup_entry(
         )
         for user in users:
             for description in USER_SENSORS:
-                key: tuple[str, ...] = (user.id, description.key)
+                key: tuple[str, ...] = (user.uid, description.key)
                 if key not in known:
                     new.append(
                         AlarmHubUserSensor(coordinator, queue, user.slot, description)
@@ -136,7 +137,7 @@ async def async_setup_entry(
             for lock_id in user.locks:
                 if lock_id not in state.locks:
                     continue
-                if (key := (user.id, "lock", lock_id)) not in known:
+                if (key := (user.uid, "lock", lock_id)) not in known:
                     new.append(AlarmHubCodeSyncSensor(coordinator, user.slot, lock_id))
                 wanted.add(key)
         if topics is None:
@@ -146,6 +147,7 @@ async def async_setup_entry(
             async_add_entities(new)
 
     async_add_entities(cloud_sensors(coordinator))
+    async_add_schedule_sensors(entry, async_add_entities)
     add_new_sensors()
     entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
 
@@ -163,13 +165,14 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
         description: UserSensorDescription,
     ) -> None:
         """Show ``description`` for the user in ``slot``."""
+        user = coordinator.data.users[str(slot)]
+        self.uid = user.uid
         super().__init__(
-            coordinator, f"user_{slot}_{description.key}", topic=("user", str(slot))
+            coordinator, f"user_{user.uid}_{description.key}", topic=("user", str(slot))
         )
         self.entity_description = description
         self.slot = slot
         self.queue = queue
-        user = coordinator.data.users[str(slot)]
         self._attr_translation_placeholders = {"user": user.name}
 
     @override
@@ -178,7 +181,7 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
     ) -> tuple[str | datetime | None, dict[str, Any] | None] | None:
         data = self.coordinator.data
         user = data.users.get(str(self.slot))
-        if user is None:
+        if user is None or user.uid != self.uid:  # gone, or someone new
             return None
         description = self.entity_description
         attributes = description.attributes_fn(user, data)
@@ -218,8 +221,11 @@ class AlarmHubCodeSyncSensor(AlarmHubEntity, SensorEntity):
         self, coordinator: AlarmHubCoordinator, slot: int, lock_id: str
     ) -> None:
         """Show the user's code on one lock, on the lock's device."""
+        self.uid = coordinator.data.users[str(slot)].uid
         super().__init__(
-            coordinator, f"user_{slot}_lock_{lock_id}_code", topic=("user", str(slot))
+            coordinator,
+            f"user_{self.uid}_lock_{lock_id}_code",
+            topic=("user", str(slot)),
         )
         self.slot = slot
         self.lock_id = lock_id
@@ -233,7 +239,11 @@ class AlarmHubCodeSyncSensor(AlarmHubEntity, SensorEntity):
     @override
     def _snapshot(self) -> tuple[str, str | None] | None:
         user = self.coordinator.data.users.get(str(self.slot))
-        if user is None or (state := user.locks.get(self.lock_id)) is None:
+        if (
+            user is None
+            or user.uid != self.uid
+            or (state := user.locks.get(self.lock_id)) is None
+        ):
             return None
         return state.value, user.lock_errors.get(self.lock_id)
 

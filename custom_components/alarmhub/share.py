@@ -29,6 +29,7 @@ from homeassistant.components.notify.const import (
 )
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import (
+    Context,
     HomeAssistant,
     ServiceCall,
     ServiceResponse,
@@ -46,7 +47,7 @@ from homeassistant.helpers.template import Template
 import probatio as vol
 
 from .const import DOMAIN, LOGGER
-from .panels.hub import LockSyncState
+from .panels.hub import HubState, LockSyncState, User
 from .quiet_call import async_call_quietly
 from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
@@ -85,6 +86,59 @@ def _notify_target(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     )
 
 
+def notify_target(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the notify action and target for ``notify_entity``/``notify_service``."""
+    return _notify_target(data)
+
+
+async def async_send_code(
+    hass: HomeAssistant,
+    state: HubState,
+    user: User,
+    code: str,
+    *,
+    target: tuple[str, dict[str, Any]],
+    template: Template,
+    title: str,
+    context: Context,
+) -> None:
+    """Send ``user`` their ``code`` through notify, without a trace on the bus."""
+    service, target_data = target
+    locks = state.locks
+    template.hass = hass
+    variables = {
+        "name": user.name,
+        "code": code,
+        "locks": [
+            locks[lock].name
+            for lock, lock_state in user.locks.items()
+            if lock_state == LockSyncState.IN_SYNC and lock in locks
+        ],
+    }
+    try:
+        message = template.async_render(variables, parse_result=False)
+    except TemplateError:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="share_template"
+        ) from None
+    try:
+        await async_call_quietly(
+            hass,
+            NOTIFY_DOMAIN,
+            service,
+            {**target_data, ATTR_MESSAGE: message, ATTR_TITLE: title},
+            context,
+        )
+    except HomeAssistantError:
+        raise
+    except Exception as err:
+        # The message holds the code: never let an error carry it on.
+        LOGGER.debug("Sending a code failed: %s", type(err).__name__)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="share_failed"
+        ) from None
+
+
 @callback
 def async_setup_share_service(hass: HomeAssistant) -> None:
     """Register ``share_code``."""
@@ -99,40 +153,16 @@ def async_setup_share_service(hass: HomeAssistant) -> None:
                 translation_placeholders={"slot": str(slot)},
             )
         service, target = _notify_target(dict(call.data))
-        locks = coordinator.data.locks
-        template: Template = call.data[ATTR_MESSAGE]
-        template.hass = hass
-        variables = {
-            "name": user.name,
-            "code": call.data[ATTR_CODE],
-            "locks": [
-                locks[lock].name
-                for lock, state in user.locks.items()
-                if state == LockSyncState.IN_SYNC and lock in locks
-            ],
-        }
-        try:
-            message = template.async_render(variables, parse_result=False)
-        except TemplateError:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="share_template"
-            ) from None
-        try:
-            await async_call_quietly(
-                hass,
-                NOTIFY_DOMAIN,
-                service,
-                {**target, ATTR_MESSAGE: message, ATTR_TITLE: call.data[ATTR_TITLE]},
-                call.context,
-            )
-        except HomeAssistantError:
-            raise
-        except Exception as err:
-            # The message holds the code: never let an error carry it on.
-            LOGGER.debug("Sending a code failed: %s", type(err).__name__)
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="share_failed"
-            ) from None
+        await async_send_code(
+            hass,
+            coordinator.data,
+            user,
+            call.data[ATTR_CODE],
+            target=(service, target),
+            template=call.data[ATTR_MESSAGE],
+            title=call.data[ATTR_TITLE],
+            context=call.context,
+        )
         return {"sent": True, "name": user.name}
 
     async_register_admin_service(

@@ -286,7 +286,7 @@ def _context(
     return coordinator, coordinator.changes
 
 
-async def _user_change(
+async def submit_user_change(
     hass: HomeAssistant,
     coordinator: AlarmHubCoordinator,
     queue: ChangeQueue,
@@ -324,7 +324,7 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=[lock.id for lock in locks],
         )
-        response = await _user_change(hass, coordinator, queue, change)
+        response = await submit_user_change(hass, coordinator, queue, change)
         await split.put(response, response.get("slot"), code)
         return response
 
@@ -366,7 +366,7 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=lock_ids if wants_code else [],
         )
-        response = await _user_change(hass, coordinator, queue, change)
+        response = await submit_user_change(hass, coordinator, queue, change)
         await split.put(response, response.get("slot"), code)
         return response
 

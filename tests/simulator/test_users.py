@@ -247,7 +247,9 @@ async def test_unresponsive_lock_times_out(hub: Hub) -> None:
 
 async def test_lock_zcl_checks_what_it_carries(hub: Hub) -> None:
     err = await refused(hub, "lock_zcl", lock="1", frame=pin_frame(2, "4826"))
-    assert err.code is ErrorCode.CODE_REJECTED  # not Sam's code
+    assert err.code is ErrorCode.INVALID_CODE  # not Sam's code: a wrong code
+    assert err.details == {"attempts_left": 4}
+    assert hub.panel.failed_attempts == 1
     assert "4826" not in err.reason
     err = await refused(hub, "lock_zcl", lock="1", frame=pin_frame(9, CODE))
     assert err.code is ErrorCode.NOT_FOUND
@@ -274,6 +276,8 @@ async def test_delete_user(hub: Hub, events: list[tuple[str, dict[str, Any]]]) -
     assert [u["slot"] for u in hub.state()["users"]] == [1, 2]
     added = await call(hub, "add_user", name="Kim", code=CODE)
     assert added["user"]["slot"] == 3  # the lowest free slot
+    assert added["user"]["uid"] == "3-1"  # someone new, not the dog walker
+    assert [u["uid"] for u in hub.state()["users"]] == ["1", "2", "3-1"]
 
 
 async def test_lock_states(

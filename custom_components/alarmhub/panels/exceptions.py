@@ -69,6 +69,8 @@ class ErrorCode(StrEnum):
     SYSTEM_ARMED = "system_armed"
     NOT_SUPPORTED = "not_supported"
     CODE_REJECTED = "code_rejected"
+    CODE_PENDING = "code_pending"
+    CODE_OUTSIDE_SCHEDULE = "code_outside_schedule"
     PAIRING_CLOSED = "pairing_closed"
     BUSY = "busy"
     TIMEOUT = "timeout"

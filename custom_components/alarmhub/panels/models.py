@@ -272,6 +272,11 @@ class User:
     last_changed: datetime | None = None
     locks: Mapping[str, LockSyncState] = field(default_factory=dict)
     lock_errors: Mapping[str, str] = field(default_factory=dict)
+    #: Who this is, never reused: a new user in a freed slot gets another
+    #: (the slot number for a slot's first user; a hub without it: the slot).
+    uid: str = ""
+    #: When the code is valid (``hub/schedules.Schedule``'s wire form), if not always.
+    schedule: Mapping[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:
@@ -289,6 +294,8 @@ class User:
             last_changed=_time(obj, "last_changed"),
             locks=sync,
             lock_errors={str(k): str(v) for k, v in errors.items()},
+            uid=_opt(obj, "uid", str) or str(_get(obj, "slot", int)),
+            schedule=_opt(obj, "schedule", dict),
         )
 
     @property

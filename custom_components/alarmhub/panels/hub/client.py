@@ -9,7 +9,7 @@ keeps the connection alive with a capped, jittered backoff.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import contextlib
 import itertools
 import logging
@@ -424,6 +424,17 @@ class AlarmHubClient:
         if code is not None:
             args["code"] = code
         return await self.request(change.value, **args)
+
+    async def set_schedule(
+        self, slot: int, schedule: Mapping[str, Any] | None, *, change_id: str
+    ) -> dict[str, Any]:
+        """Set when a user's code is valid (``None``: always); the hub enforces it."""
+        return await self.request(
+            "set_schedule",
+            change_id=change_id,
+            slot=slot,
+            schedule=None if schedule is None else dict(schedule),
+        )
 
     async def disarm(self, partition: str, code: str) -> None:
         """Disarm a partition with a user code."""
