@@ -10,7 +10,7 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_FINGERPRINT, CONF_SERIAL_PORT
+from .const import CONF_FINGERPRINT, CONF_MASTER_CODE, CONF_SERIAL_PORT
 from .coordinator import AlarmHubConfigEntry
 
 TO_REDACT = {
@@ -18,6 +18,7 @@ TO_REDACT = {
     CONF_HOST,
     CONF_SERIAL_PORT,
     CONF_FINGERPRINT,
+    CONF_MASTER_CODE,
     "code",
     "codes",
     "pin",

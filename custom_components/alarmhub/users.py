@@ -202,7 +202,9 @@ def new_code(
         check_chosen_code(coordinator, code, locks)
         return code, False
     info = coordinator.info
-    length = data.get(ATTR_CODE_LENGTH, DEFAULT_CODE_LENGTH)
+    # Unasked, the default length as far as the panel takes it (4 on a Vista).
+    default = min(max(DEFAULT_CODE_LENGTH, info.min_code_length), info.max_code_length)
+    length = data.get(ATTR_CODE_LENGTH, default)
     if not info.min_code_length <= length <= info.max_code_length:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
