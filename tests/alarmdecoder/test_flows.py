@@ -160,3 +160,77 @@ async def test_a_zone_appears_when_it_faults_then_is_named(
     ad2_clock.advance(4)
     state = await wait_state(hass, f"binary_sensor.{PREFIX}_zone_08", "on")
     assert state.attributes["friendly_name"] == "Alarm Kitchen window"
+
+
+async def test_dsc_master_code_lengths(hass: HomeAssistant, ad2: AD2Server) -> None:
+    """A DSC takes 4 or 6 digits, never 5."""
+    flow_id = await _start(hass, TRANSPORT_NETWORK)
+    form = _form(ad2, TRANSPORT_NETWORK, "12345") | {CONF_PANEL_TYPE: "dsc"}
+    result = await hass.config_entries.flow.async_configure(flow_id, form)
+    assert result["errors"] == {CONF_MASTER_CODE: "invalid_master_code"}
+
+
+async def test_reconfigure_keeps_or_replaces_the_master_code(
+    hass: HomeAssistant, setup_ad2: MockConfigEntry, ad2: AD2Server
+) -> None:
+    """Left blank, the master code stays; typed, a bad one is refused."""
+    data = dict(setup_ad2.data)
+    where = (
+        {CONF_SERIAL_PORT: data[CONF_SERIAL_PORT], CONF_BAUDRATE: 115200}
+        if data[CONF_TRANSPORT] == TRANSPORT_SERIAL
+        else {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+    )
+    result = await setup_ad2.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    # The loaded entry holds the serial port: unload first, as a user would.
+    assert await hass.config_entries.async_unload(setup_ad2.entry_id)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**where, CONF_PANEL_TYPE: "vista", CONF_MASTER_CODE: "12"},
+    )
+    assert result["errors"] == {CONF_MASTER_CODE: "invalid_master_code"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**where, CONF_PANEL_TYPE: "vista", CONF_KEYPAD_ADDRESS: 19}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert setup_ad2.data[CONF_MASTER_CODE] == MASTER
+    assert setup_ad2.data[CONF_KEYPAD_ADDRESS] == 19
+    await hass.async_block_till_done()
+
+
+async def test_forgetting_a_zone(
+    hass: HomeAssistant, setup_ad2: MockConfigEntry
+) -> None:
+    """Removed from the options, the back door is no longer described."""
+    result = await hass.config_entries.options.async_init(setup_ad2.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "zone_remove"}
+    )
+    assert result["step_id"] == "zone_remove"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"zones": ["6"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "6" not in setup_ad2.options[CONF_ZONES]
+    assert "5" in setup_ad2.options[CONF_ZONES]
+    await hass.async_block_till_done()
+    # Nobody describes zone 6 now, and the keypad has not shown it: the old
+    # entity stays registered, unavailable, until the zone faults again.
+    state = hass.states.get(f"binary_sensor.{PREFIX}_back_door")
+    assert state is not None
+    assert state.state == "unavailable"
+    assert state.attributes.get("restored") is True
+
+
+async def test_removing_the_entry_forgets_its_users(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    setup_ad2: MockConfigEntry,
+) -> None:
+    """The stored user list (names and numbers) goes with the entry."""
+    key = f"{DOMAIN}.users.{setup_ad2.entry_id}"
+    assert key in hass_storage
+    assert await hass.config_entries.async_remove(setup_ad2.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
