@@ -129,3 +129,27 @@ async def test_reload_and_unload(
     await hass.async_block_till_done()
     assert setup_ad2.state is ConfigEntryState.NOT_LOADED
     assert hass.states.get(PANEL).state == "unavailable"
+
+
+async def test_what_a_vista_cannot_do_is_refused_naming_it(
+    hass: HomeAssistant, setup_ad2: MockConfigEntry
+) -> None:
+    """A phone swap needs the hub's account: refused, naming the panel."""
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            "alarmhub",
+            "phone_swap",
+            {
+                "config_entry_id": setup_ad2.entry_id,
+                "old_number": "+15550100",
+                "new_number": "+15550101",
+            },
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "not_supported_by_panel"
+    assert err.value.translation_placeholders == {
+        "panel": "Vista",
+        "capability": "account",
+    }
+    assert hass.states.get(PANEL).state == "disarmed"
