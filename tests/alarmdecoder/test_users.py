@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from homeassistant.components.alarm_control_panel import DOMAIN as PANEL_DOMAIN
@@ -14,8 +15,11 @@ from custom_components.alarmhub.const import DOMAIN
 from simulator.ad2 import AD2Server
 from simulator.clock import ManualClock
 
+from ..test_share import Mailbox, mailbox, notify_entity, smtp_entry, text_of
 from .conftest import MASTER, PANEL
 from .helpers import wait_state
+
+__all__ = ["mailbox", "smtp_entry"]
 
 
 async def _users(hass: HomeAssistant, service: str, **data: object) -> dict:
@@ -97,3 +101,31 @@ async def test_a_deaf_panel_does_not_confirm(
     assert result["status"] == "queued"
     assert ad2.panel.codes == before
     assert "Kim" not in str(hass.states.async_all())
+
+
+async def test_share_a_random_code_by_email(
+    hass: HomeAssistant,
+    setup_ad2: MockConfigEntry,
+    ad2: AD2Server,
+    smtp_entry: MockConfigEntry,
+    mailbox: tuple[Mailbox, int],
+) -> None:
+    """The README's path: add a user with a random code, mail it to them."""
+    box, _ = mailbox
+    entry_id = setup_ad2.entry_id
+    added = await _users(hass, "add_user", config_entry_id=entry_id, name="Kim")
+    code = added["code"]
+    assert ad2.panel.codes[int(added["slot"])] == code
+    response = await _users(
+        hass,
+        "share_code",
+        config_entry_id=entry_id,
+        slot=added["slot"],
+        code=code,
+        notify_entity=notify_entity(hass, smtp_entry),
+    )
+    assert response == {"sent": True, "name": "Kim"}
+    async with asyncio.timeout(10):
+        await box.received.wait()
+    (mail,) = box.messages
+    assert code in text_of(mail)
