@@ -32,6 +32,7 @@ USER_ERRORS = frozenset(
         ErrorCode.LOCKED_OUT,
         ErrorCode.SYSTEM_ARMED,
         ErrorCode.NOT_SUPPORTED,
+        ErrorCode.BYPASS_BY_DISARM,
         ErrorCode.NOT_FOUND,
         ErrorCode.CODE_REJECTED,
         ErrorCode.QUOTA_EXCEEDED,

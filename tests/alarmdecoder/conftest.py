@@ -126,6 +126,7 @@ async def setup_ad2(
     assert await hass.config_entries.async_setup(ad2_entry.entry_id)
     await hass.async_block_till_done()
     yield ad2_entry
-    if hass.config_entries.async_get_entry(ad2_entry.entry_id):  # not removed
-        await hass.config_entries.async_unload(ad2_entry.entry_id)
     await hass.async_block_till_done()
+    if hass.config_entries.async_get_entry(ad2_entry.entry_id) is not None:
+        await hass.config_entries.async_unload(ad2_entry.entry_id)
+        await hass.async_block_till_done()

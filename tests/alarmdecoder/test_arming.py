@@ -157,3 +157,37 @@ async def test_wrong_code_is_refused_alike(
         await _arm(hass, "alarm_disarm", code="9999")
     assert err.value.translation_key == "invalid_code"
     assert ad2.panel.mode is Mode.AWAY
+
+
+async def test_instant_stay_then_the_door_sounds_at_once(
+    hass: HomeAssistant,
+    setup_ad2: MockConfigEntry,
+    ad2: AD2Server,
+    ad2_clock: ManualClock,
+) -> None:
+    """Stay with no entry delay is INSTANT: the front door alarms at once."""
+    await hass.services.async_call(
+        DOMAIN,
+        "arm",
+        {"entity_id": PANEL, "mode": "stay", "options": ["no_entry_delay"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert ad2.panel.mode is Mode.INSTANT
+    ad2_clock.advance(61)
+    await wait_state(hass, PANEL, "armed_home")
+    ad2.panel.set_zone(5, True)
+    await wait_state(hass, PANEL, "triggered")
+    await _arm(hass, "alarm_disarm", code=ALEX)
+    await wait_state(hass, PANEL, "disarmed")
+
+
+async def test_fire_shows_on_the_fire_sensor(
+    hass: HomeAssistant,
+    setup_ad2: MockConfigEntry,
+    ad2: AD2Server,
+) -> None:
+    """The kitchen smoke loop trips even disarmed: fire sensor on, triggered."""
+    ad2.panel.set_zone(1, True)
+    await wait_state(hass, f"binary_sensor.{PREFIX}_fire", "on")
+    await wait_state(hass, PANEL, "triggered")

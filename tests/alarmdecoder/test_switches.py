@@ -38,7 +38,7 @@ async def test_bypass_then_disarm_restores(
     # A Vista restores one zone only by disarming: turning off is refused.
     with pytest.raises(ServiceValidationError) as err:
         await _switch(hass, "turn_off", BYPASS)
-    assert err.value.translation_key == "not_supported"
+    assert err.value.translation_key == "bypass_by_disarm"  # says: disarm to restore
     assert ad2.panel.zones[5].bypassed
     # The open front door no longer keeps the panel from arming.
     ad2.panel.set_zone(5, True)

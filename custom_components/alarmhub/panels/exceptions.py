@@ -68,6 +68,8 @@ class ErrorCode(StrEnum):
     LOCKED_OUT = "locked_out"
     SYSTEM_ARMED = "system_armed"
     NOT_SUPPORTED = "not_supported"
+    #: A Vista restores bypassed zones only all at once, by disarming.
+    BYPASS_BY_DISARM = "bypass_by_disarm"
     CODE_REJECTED = "code_rejected"
     CODE_PENDING = "code_pending"
     CODE_OUTSIDE_SCHEDULE = "code_outside_schedule"

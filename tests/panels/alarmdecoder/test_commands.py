@@ -152,7 +152,7 @@ async def test_bypass_one_zone_and_restore_refused(
     await panel.bypass("3", True)  # already: nothing sent
     with pytest.raises(AlarmHubRejectedError) as err:
         await panel.bypass("3", False)
-    assert err.value.code == ErrorCode.NOT_SUPPORTED
+    assert err.value.code == ErrorCode.BYPASS_BY_DISARM
     await panel.bypass("2", False)  # not bypassed: nothing to do
     with pytest.raises(AlarmHubRejectedError) as err:
         await panel.bypass("77", True)

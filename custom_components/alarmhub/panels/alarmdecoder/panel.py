@@ -319,7 +319,7 @@ class AlarmDecoderPanel(AD2Connection):
         """Bypass a zone (master code + 6 + zone) while disarmed.
 
         A Vista restores bypassed zones only all at once, by disarming
-        (code + 1): restoring one zone is refused with NOT_SUPPORTED.
+        (code + 1): restoring one zone is refused with BYPASS_BY_DISARM.
         """
         self._dsc_refuses("bypassing")
         state = self.state
@@ -330,7 +330,7 @@ class AlarmDecoderPanel(AD2Connection):
             return
         if not bypassed:
             raise AlarmHubRejectedError(
-                ErrorCode.NOT_SUPPORTED,
+                ErrorCode.BYPASS_BY_DISARM,
                 "a Vista restores bypassed zones only by disarming",
                 {"partition": state.partition.name},
             )
