@@ -37,6 +37,8 @@ from playwright.async_api import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
+#: Alex's code in simulator/sites/demo.yaml (a demo site's, not a secret).
+DEMO_CODE = "4826"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -418,6 +420,7 @@ async def shoot(
         await _wait_for_images(page)
         await _card_group(page, "hui-picture-entity-card", "cameras.png")
     problems += await _integration_page(page, api)
+    problems += await _add_user(page, api, debug)
     if clip:
         problems += await _media_browser(page, api, clip)
     await context.close()
@@ -500,6 +503,51 @@ async def _integration_page(page: Page, api: HomeAssistantApi) -> list[str]:
         problems.append("the integration page does not list the hub")
     await page.screenshot(path=SHOTS / "integration.png")
     log("saved integration.png")
+    return problems
+
+
+async def _add_user(page: Page, api: HomeAssistantApi, debug: Path) -> list[str]:
+    """Issue 14's proof: the users as subentries, and the add-user flow's last step.
+
+    The user is added the way a person does it: "Add user" on the integration
+    page, a name, no code (so a random one), Submit; the last step shows the
+    code once and offers to send it.
+    """
+    await page.goto(
+        f"{api.url}/config/integrations/integration/{DOMAIN}", wait_until="networkidle"
+    )
+    await _settle(page)
+    problems = []
+    for name in ("Sam", "Dog walker"):  # demo.yaml's users, each a subentry
+        if not await page.get_by_text(name, exact=True).filter(visible=True).count():
+            problems.append(f"the integration page does not list the user {name!r}")
+    await page.screenshot(path=SHOTS / "users.png", full_page=True)
+    log("saved users.png")
+    # Codes are never changed while a partition is armed (the flow says so):
+    # disarm the garage the dashboard pictures left arming.
+    for state in await api.get("/api/states"):
+        entity_id = state["entity_id"]
+        panel = entity_id.startswith("alarm_control_panel.")
+        if panel and state["state"] != "disarmed":
+            await api.post(
+                "/api/services/alarm_control_panel/alarm_disarm",
+                {"entity_id": entity_id, "code": DEMO_CODE},
+            )
+    try:
+        await page.get_by_role("button", name="Add user").first.click(timeout=20_000)
+        dialog = page.locator("dialog-data-entry-flow")
+        await dialog.get_by_text("Add a user").first.wait_for(timeout=20_000)
+        await dialog.locator("input").first.fill("Guest")  # the Name field
+        await dialog.get_by_role("button", name="Submit").first.click()
+        await dialog.get_by_text("Guest's code").first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        await page.screenshot(path=debug / "failed-add-user.png")
+        return [*problems, f"the add-user flow did not run (see {debug})"]
+    await _settle(page)
+    if not await dialog.get_by_text("Send it to").count():
+        problems.append("the add-user flow's last step offers no way to share")
+    await page.screenshot(path=SHOTS / "user_code.png")
+    log("saved user_code.png")
     return problems
 
 

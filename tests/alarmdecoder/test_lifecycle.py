@@ -7,11 +7,10 @@ import logging
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.alarmhub.const import CONF_ZONES, DOMAIN
+from custom_components.alarmhub.const import CONF_ZONES
 from simulator.ad2 import AD2Server
 
 TASKS = ("ad2 keep connected", "ad2 reader", "ad2 watchdog")
@@ -79,25 +78,6 @@ async def test_keeper_lets_its_own_cancellation_through(
     await asyncio.wait([keeper], timeout=30)
     assert keeper.cancelled()
     assert panel.connected
-
-
-async def test_hub_only_action_names_the_panel(
-    hass: HomeAssistant, setup_ad2: MockConfigEntry
-) -> None:
-    """An action only the AlarmHub hub can do, aimed at the Vista: refused by name."""
-    with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "phone_swap",
-            {
-                "config_entry_id": setup_ad2.entry_id,
-                "old_number": "+15550100",
-                "new_number": "+15550199",
-            },
-            blocking=True,
-        )
-    assert err.value.translation_key == "not_supported_by_panel"
-    assert err.value.translation_placeholders["panel"] == "Vista"
 
 
 async def test_zones_described_anew_reload_the_panel(
