@@ -25,7 +25,8 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, partition_device_info
-from .panels.hub import AlarmHubClient, PartitionState
+from .panels.base import Capability
+from .panels.hub import PartitionState
 
 #: The bus event a duress disarm fires.
 DURESS_EVENT = f"{DOMAIN}_duress"
@@ -44,7 +45,7 @@ def async_add_duress_sensors(
 ) -> None:
     """Add a duress sensor per partition of a hub (which reports duress)."""
     coordinator = entry.runtime_data
-    if not isinstance(coordinator.client, AlarmHubClient):
+    if Capability.DURESS not in coordinator.client.capabilities:
         return
     async_add_hub_entities(
         entry,

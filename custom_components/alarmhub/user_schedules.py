@@ -34,6 +34,7 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, LOGGER
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities
+from .panels.base import Capability
 from .panels.exceptions import ProtocolError
 from .panels.hub import AlarmHubClient, PartitionState, User
 from .panels.hub.schedules import Schedule
@@ -171,7 +172,7 @@ def async_add_schedule_sensors(
 ) -> None:
     """Add a next-change sensor for each user with a schedule."""
     coordinator = entry.runtime_data
-    if not isinstance(coordinator.client, AlarmHubClient):
+    if Capability.SCHEDULES not in coordinator.client.capabilities:
         return
     async_add_hub_entities(
         entry,

@@ -57,6 +57,10 @@ class Capability(StrEnum):
     CHIME = "chime"
     #: Panel-wide trouble reports (AC power, low battery).
     TROUBLE = "trouble"
+    #: A duress code that disarms and raises a silent alarm the panel reports.
+    DURESS = "duress"
+    #: Codes valid only inside a schedule the panel itself enforces.
+    SCHEDULES = "schedules"
 
 
 @dataclass(slots=True)
