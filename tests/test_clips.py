@@ -423,6 +423,7 @@ async def hub_process(
         str(site_file),
         "--token",
         TOKEN,
+        "--no-zeroconf",  # not advertised: another HA on this machine would find it
         cwd=Path(__file__).parent.parent,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
