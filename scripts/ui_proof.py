@@ -30,6 +30,7 @@ from urllib.parse import quote
 import aiohttp
 from playwright.async_api import (
     Browser,
+    Error as PlaywrightError,
     Page,
     TimeoutError as PlaywrightTimeout,
     async_playwright,
@@ -537,12 +538,19 @@ async def _add_user(page: Page, api: HomeAssistantApi, debug: Path) -> list[str]
         await page.get_by_role("button", name="Add user").first.click(timeout=20_000)
         dialog = page.locator("dialog-data-entry-flow")
         await dialog.get_by_text("Add a user").first.wait_for(timeout=20_000)
-        await dialog.locator("input").first.fill("Guest")  # the Name field
+        await _settle(page)  # the form renders its fields one by one
+        # The Name field: the first visible input that is neither the code (a
+        # password) nor the length (a number).
+        name = dialog.locator(
+            "input:not([type=number]):not([type=password]) >> visible=true"
+        )
+        await name.first.fill("Guest")
         await dialog.get_by_role("button", name="Submit").first.click()
         await dialog.get_by_text("Guest's code").first.wait_for(timeout=30_000)
-    except PlaywrightTimeout:
+    except PlaywrightError as err:  # a timeout too
         await page.screenshot(path=debug / "failed-add-user.png")
-        return [*problems, f"the add-user flow did not run (see {debug})"]
+        reason = str(err).splitlines()[0]
+        return [*problems, f"the add-user flow did not run: {reason} (see {debug})"]
     await _settle(page)
     if not await dialog.get_by_text("Send it to").count():
         problems.append("the add-user flow's last step offers no way to share")
