@@ -24,19 +24,18 @@ from custom_components.alarmhub.panels.exceptions import ProtocolError
 from custom_components.alarmhub.panels.hub.protocol import (
     MAX_PAYLOAD,
     ErrorCode,
-    FrameDecoder,
     Message,
     Request,
     Response,
     decode_message,
     encode_message,
-    frame,
 )
 from custom_components.alarmhub.panels.models import ZoneType
 
 from .clock import ManualClock
 from .hub import Hub
 from .panel import Rejection, SimZone
+from .serial_link import HubLine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -153,6 +152,7 @@ class SimulatorServer:
         port: int = 0,
         serial_pty: bool = False,
         serial_pacing: int | None = None,
+        serial_link: bool = True,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare the server; :meth:`start` opens the ports."""
@@ -172,7 +172,10 @@ class SimulatorServer:
         self._pty_master: int | None = None
         self._pty_slave: int | None = None
         self._pty_session: Session | None = None
-        self._pty_decoder = FrameDecoder()
+        #: The pty's hub end (``serial_link.HubLine``); False: a hub without
+        #: the link layer, one frame a message (the old peer).
+        self.serial_link = serial_link
+        self.pty_line: HubLine | None = None
         #: Damage done to every byte on the pty, both ways (``noise.LineNoise``).
         self.line_noise: Callable[[bytes], bytes] | None = None
         self.app = web.Application()
@@ -282,11 +285,16 @@ class SimulatorServer:
         self._new_pty_session()
 
     def _new_pty_session(self) -> None:
-        async def send(payload: bytes) -> None:
-            await self._pty_write(frame(payload))
+        if self.pty_line is not None:
+            self.pty_line.close()  # a reboot forgets the link too
+        self.pty_line = line = HubLine(
+            self._pty_write, self._pty_deliver, link=self.serial_link
+        )
+        self._pty_session = Session(self.hub, line.send, needs_token=False)
 
-        self._pty_decoder = FrameDecoder()
-        self._pty_session = Session(self.hub, send, needs_token=False)
+    def _pty_deliver(self, payload: bytes) -> None:
+        if self._pty_session is not None:
+            self._pty_session.receive(payload)
 
     async def _pty_write(self, data: bytes) -> None:
         """Write to the line, paced like a UART when ``serial_pacing`` is set.
@@ -332,12 +340,11 @@ class SimulatorServer:
             data = b""
         if not data:
             return
-        if self._pty_session is None:
+        if self.pty_line is None:
             return
         if self.line_noise is not None:
             data = self.line_noise(data)
-        for payload in self._pty_decoder.feed(data):
-            self._pty_session.receive(payload)
+        self.pty_line.feed(data)
 
     def _close_pty(self) -> None:
         if self._pty_master is not None:
@@ -347,6 +354,9 @@ class SimulatorServer:
                     with contextlib.suppress(OSError):
                         os.close(fd)
             self._pty_master = self._pty_slave = None
+        if self.pty_line is not None:
+            self.pty_line.close()
+            self.pty_line = None
         if self._pty_session is not None:
             asyncio.get_running_loop().create_task(self._pty_session.close())
             self._pty_session = None

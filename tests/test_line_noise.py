@@ -133,13 +133,15 @@ async def test_noisy_serial_line(
     truth.assert_no_wrong_state()
     truth.assert_matches()
 
+    line = simulator.pty_line
+    assert line is not None
     damaged = noise.dropped + noise.corrupted
     assert damaged > 0
     assert transport.dropped_frames > 0  # the CRC rejected damaged frames
     print(
         f"\nnoise {rate:.2%}: {noise.total} bytes, {noise.dropped} dropped, "
         f"{noise.corrupted} changed; frames rejected: client "
-        f"{transport.dropped_frames}, hub {simulator._pty_decoder.dropped}; "
+        f"{transport.dropped_frames}, hub {line.dropped + line.legacy_dropped}; "
         f"HA wrote {truth.writes} states, none wrong; panel available at "
         f"{available / STEPS:.0%} of steps; calls {dict(outcomes)}; "
         f"level with the hub {healed:.2f} s after the line was clean"

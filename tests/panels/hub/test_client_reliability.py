@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
+import contextlib
 import copy
 from typing import Any
 
@@ -28,7 +29,7 @@ from custom_components.alarmhub.panels.hub.protocol import (
     FrameDecoder,
     frame,
 )
-from custom_components.alarmhub.panels.hub.transports import FRAME_GAP_TIMEOUT
+from custom_components.alarmhub.panels.hub.serial import FRAME_GAP_TIMEOUT
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.server import SimulatorServer
@@ -54,9 +55,34 @@ def lose_answers(hub: Hub, cmd: str, lost: int = 1) -> list[int]:
 @pytest.fixture
 async def client(simulator: SimulatorServer) -> AsyncGenerator[AlarmHubClient]:
     """Return a client on the simulator's serial line, quick to give up."""
+    async with _client(simulator) as client:
+        yield client
+
+
+@pytest.fixture
+async def legacy_client(
+    simulator: SimulatorServer,
+) -> AsyncGenerator[AlarmHubClient]:
+    """Return the same on a hub without the link layer: one frame a message."""
+    assert simulator.pty_line is not None
+    simulator.pty_line.supports_link = False
+    async with _client(simulator, start_wait=0.05) as client:
+        transport = client.transport
+        assert isinstance(transport, SerialTransport)
+        assert transport.link is None
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def _client(
+    simulator: SimulatorServer, start_wait: float | None = None
+) -> AsyncGenerator[AlarmHubClient]:
     assert simulator.pty_path
+    transport = SerialTransport(simulator.pty_path)
+    if start_wait is not None:  # the link start goes unanswered: no need to wait
+        transport.link_start_timeout = start_wait
     client = AlarmHubClient(
-        SerialTransport(simulator.pty_path),
+        transport,
         request_timeout=0.3,
         backoff=Backoff(initial=0.01, maximum=0.05),
     )
@@ -76,9 +102,13 @@ async def test_get_state_is_retried_after_a_lost_answer(
 
 
 async def test_damaged_frame_sends_get_state_again_at_once(
-    client: AlarmHubClient, hub: Hub, simulator: SimulatorServer
+    legacy_client: AlarmHubClient, hub: Hub, simulator: SimulatorServer
 ) -> None:
-    """A damaged frame may have been the answer: no need to wait for a timeout."""
+    """A damaged frame may have been the answer: no need to wait for a timeout.
+
+    (One frame a message: with the link layer a damaged fragment is resent.)
+    """
+    client = legacy_client
     client.request_timeout = 5
     calls = lose_answers(hub, "get_state")
     loop = asyncio.get_running_loop()
@@ -151,9 +181,10 @@ async def test_serial_hub_restart_is_noticed_and_healed(
 
 
 async def test_stale_partial_frame_is_given_up(
-    client: AlarmHubClient, simulator: SimulatorServer
+    legacy_client: AlarmHubClient, simulator: SimulatorServer
 ) -> None:
     """A frame whose tail was lost does not swallow the next answer."""
+    client = legacy_client
     client.request_timeout = FRAME_GAP_TIMEOUT * 4
     # A header promising 200 kB, then silence: the hub rebooted mid-frame.
     await simulator._pty_write_now(HEADER.pack(STX, 200_000, 200_000 ^ 0xFFFFFFFF))

@@ -21,10 +21,8 @@ from custom_components.alarmhub.panels.exceptions import (
     AlarmHubProtocolError,
 )
 from custom_components.alarmhub.panels.hub.protocol import decode_message, encode_frame
-from custom_components.alarmhub.panels.hub.transports import (
-    SerialTransport,
-    WebSocketTransport,
-)
+from custom_components.alarmhub.panels.hub.serial import SerialTransport
+from custom_components.alarmhub.panels.hub.transports import WebSocketTransport
 from simulator.server import SimulatorServer
 
 HELLO = b'{"type":"evt","seq":1,"event":"zone","data":{}}'

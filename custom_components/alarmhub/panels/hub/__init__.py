@@ -27,7 +27,8 @@ from ..models import (
     ZoneType,
 )
 from .client import AlarmHubClient
-from .transports import SerialTransport, Transport, WebSocketTransport
+from .serial import SerialTransport
+from .transports import Transport, WebSocketTransport
 
 __all__ = [
     "AlarmHubAuthError",

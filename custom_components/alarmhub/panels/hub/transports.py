@@ -1,21 +1,19 @@
 """The two ways to reach a hub: WebSocket over HTTP(S), and a serial line.
 
 A transport moves whole protocol payloads; it knows nothing of their meaning.
+The serial line's transport is in ``serial.py``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 import contextlib
 import hashlib
-import logging
 import ssl
 
 import aiohttp
-import serialx
 
 from ..exceptions import (
     AlarmHubCertificateError,
@@ -23,13 +21,11 @@ from ..exceptions import (
     AlarmHubNotSupportedError,
     AlarmHubProtocolError,
 )
-from .protocol import MAX_PAYLOAD, SERIAL_BAUDRATE, FrameDecoder, frame
+from .protocol import MAX_PAYLOAD
 
 CONNECT_TIMEOUT = 10.0
 #: A file transfer from the hub that stalls this long has failed.
 HTTP_READ_TIMEOUT = 30.0
-#: A line quiet this long in the middle of a frame has lost the frame's tail.
-FRAME_GAP_TIMEOUT = 0.5
 
 
 class Transport(ABC):
@@ -221,124 +217,3 @@ def cancel_heartbeat(ws: aiohttp.ClientWebSocketResponse) -> None:
     renames it this raises, and tests/panels/hub/test_aiohttp_seam.py says so.
     """
     ws._cancel_heartbeat()
-
-
-class _HideBytes(logging.Filter):
-    """Keep serialx's DEBUG lines from showing the bytes of our frames.
-
-    serialx logs every byte it reads and writes at DEBUG, and a disarm
-    request holds the user's code. Which port a line is about cannot be told,
-    so while any AlarmHub serial port is open, bytes in serialx's lines are
-    replaced by their length (for every port: the safe side).
-    """
-
-    open_ports = 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if self.open_ports and isinstance(args, tuple):
-            record.args = tuple(
-                f"<{len(a)} bytes>"
-                if isinstance(a, bytes | bytearray | memoryview)
-                else a
-                for a in args
-            )
-        return True
-
-
-_HIDE_BYTES = _HideBytes()
-logging.getLogger("serialx.descriptor_transport").addFilter(_HIDE_BYTES)
-
-
-class SerialTransport(Transport):
-    """Protocol payloads in CRC-checked frames on a serial line (8N1)."""
-
-    def __init__(self, url: str, baudrate: int = SERIAL_BAUDRATE) -> None:
-        """Prepare a serial port: a device path or a serialx URL.
-
-        ``socket://host:port`` reaches a hub behind a serial-to-network bridge.
-        """
-        self._url = url
-        self._baudrate = baudrate
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-        self._decoder = FrameDecoder()
-        self._ready: deque[bytes] = deque()
-        self._hiding = False
-
-    @property
-    def description(self) -> str:
-        """Return the port."""
-        return self._url
-
-    @property
-    def dropped_frames(self) -> int:
-        """Return how many damaged frames were skipped."""
-        return self._decoder.dropped
-
-    async def open(self) -> None:
-        """Open the serial port."""
-        self._decoder = FrameDecoder()
-        self._ready.clear()
-        try:
-            async with asyncio.timeout(CONNECT_TIMEOUT):
-                self._reader, self._writer = await serialx.open_serial_connection(
-                    self._url, baudrate=self._baudrate
-                )
-        except (serialx.SerialException, OSError, TimeoutError, ValueError) as err:
-            raise AlarmHubConnectionError(f"cannot open {self._url}") from err
-        if not self._hiding:
-            self._hiding = True
-            _HIDE_BYTES.open_ports += 1
-
-    async def send(self, payload: bytes) -> None:
-        """Frame and write a payload."""
-        if self._writer is None or self._writer.is_closing():
-            raise AlarmHubConnectionError("not connected")
-        try:
-            self._writer.write(frame(payload))
-            await self._writer.drain()
-        except (OSError, serialx.SerialException) as err:
-            raise AlarmHubConnectionError("serial write failed") from err
-
-    async def receive(self) -> bytes:
-        """Return the next intact payload, skipping damaged frames."""
-        if self._reader is None:
-            raise AlarmHubConnectionError("not connected")
-        while not self._ready:
-            try:
-                async with asyncio.timeout(
-                    FRAME_GAP_TIMEOUT if self._decoder.pending else None
-                ):
-                    data = await self._reader.read(4096)
-            except TimeoutError:
-                # Without this a frame whose tail was lost would hold the
-                # next answer hostage until enough other bytes arrived.
-                self._ready.extend(self._deliver(self._decoder.expire()))
-                continue
-            except (OSError, serialx.SerialException) as err:
-                raise AlarmHubConnectionError("serial read failed") from err
-            if not data:
-                raise AlarmHubConnectionError("serial port closed")
-            self._ready.extend(self._deliver(self._decoder.feed(data)))
-        return self._ready.popleft()
-
-    def _deliver(self, payloads: Iterator[bytes]) -> list[bytes]:
-        """Return the decoded payloads; say so if a frame was damaged."""
-        dropped = self._decoder.dropped
-        ready = list(payloads)
-        if self._decoder.dropped > dropped and self.on_damage is not None:
-            self.on_damage()
-        return ready
-
-    async def close(self) -> None:
-        """Close the port."""
-        if self._writer is not None:
-            self._writer.close()
-            with contextlib.suppress(OSError, serialx.SerialException):
-                await self._writer.wait_closed()
-            self._writer = None
-            self._reader = None
-        if self._hiding:
-            self._hiding = False
-            _HIDE_BYTES.open_ports -= 1
