@@ -191,7 +191,7 @@ class HubLine:
         late = [
             seq
             for seq, f in self._flight.items()
-            if f.sent_at is not None and now - f.sent_at >= self._timeout()
+            if f.sent_at is not None and f.sent_at + self._timeout() <= now
         ]
         if late:
             self._backoff += 1

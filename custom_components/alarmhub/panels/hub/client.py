@@ -357,7 +357,9 @@ class AlarmHubClient:
                 if (remaining := deadline - loop.time()) <= 0:
                     raise AlarmHubTimeoutError("no answer to get_state")
                 waiting: list[asyncio.Future[Any]] = [answer]
-                if sends_left:
+                # A message arriving over the serial link may be the answer:
+                # asking again would only queue a second one behind it.
+                if sends_left and not (ids and self._transport.receiving):
                     sends_left -= 1
                     request = Request(id=next(self._ids), cmd="get_state", args=args)
                     self._pending[request.id] = answer  # any try's answer will do

@@ -315,7 +315,7 @@ class Link:
         if now - self._progress >= self.lost_after:
             raise LinkLost("no acknowledgement from the hub")
         timeout = self._timeout()
-        late = [s for s in self._flight.values() if now - s.sent_at >= timeout]
+        late = [s for s in self._flight.values() if s.sent_at + timeout <= now]
         if late:
             self._backoff += 1
         return [self._resend(sent, now) for sent in sorted(late, key=_order)]

@@ -99,6 +99,11 @@ class SerialTransport(Transport):
         return self._link
 
     @property
+    def receiving(self) -> bool:
+        """Return True while part of a message has arrived over the link."""
+        return self._link is not None and self._link.receiving
+
+    @property
     def dropped_frames(self) -> int:
         """Return how many damaged frames were skipped."""
         return self._decoder.dropped + self._link_decoder.dropped

@@ -35,6 +35,11 @@ class Transport(ABC):
     on_damage: Callable[[], None] | None = None
 
     @property
+    def receiving(self) -> bool:
+        """Return True while part of a payload has arrived (serial link only)."""
+        return False
+
+    @property
     @abstractmethod
     def description(self) -> str:
         """Return where this transport goes, for logs (never secrets)."""
