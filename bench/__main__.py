@@ -40,6 +40,7 @@ FIGURES = (
     "clip_download",
     "memory",
     "ad2_latency",
+    "serial_noise",
 )
 
 

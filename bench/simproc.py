@@ -9,11 +9,16 @@ line on stdin with one JSON line on stdout:
 ``{"op": "zone", "id": "1", "open": true}``
     set a zone; answers the ``perf_counter_ns()`` at which the hub emitted the
     ``zone`` event (``CLOCK_MONOTONIC``, the same clock in every process on the
-    machine) and the length of that event's serial frame.
+    machine) and the bytes that event takes on the serial line (its link
+    fragments when the pty's link layer is up, else its one frame).
 ``{"op": "push", "on": false}``
     stop (or restart) pushing events to clients: they must poll.
 ``{"op": "pace", "baud": 115200}``
     pace the pty like a UART (``null``: memory speed).
+``{"op": "noise", "rate": 0.01, "seed": 1}`` / ``{"op": "link", "on": false}``
+    damage that share of the pty's bytes both ways (``null``: a clean line);
+    answer the bytes seen, dropped and changed so far. Take the link layer
+    away (the old hub) or give it back, for the next client that connects.
 ``{"op": "stats"}`` / ``{"op": "reset"}``
     requests served per command and CPU seconds used; reset the counts.
 ``{"op": "call", "cmd": "...", "args": {...}}``
@@ -33,9 +38,15 @@ import sys
 import time
 from typing import Any, override
 
-from custom_components.alarmhub.panels.hub.protocol import Event, encode_frame
+from custom_components.alarmhub.panels.hub.protocol import (
+    Event,
+    encode_frame,
+    encode_message,
+)
 from simulator.hub import Hub, Listener, load_site
+from simulator.noise import LineNoise
 from simulator.recorders import recorders_of
+from simulator.serial_link import HubLine, wire_bytes
 from simulator.server import SimulatorServer
 
 TOKEN = "bench-token-9d1e"
@@ -49,6 +60,8 @@ class BenchHub(Hub):
         self.requests: Counter[str] = Counter()
         self.emitted: list[tuple[str, int, int]] = []
         self.push = True
+        #: The pty's hub end, once the server runs (for wire sizes).
+        self.line: HubLine | None = None
         super().__init__(site, token=TOKEN)
 
     @override
@@ -60,7 +73,11 @@ class BenchHub(Hub):
     def emit(self, event: str, data: dict[str, Any]) -> None:
         now = time.perf_counter_ns()
         super().emit(event, data)
-        size = len(encode_frame(Event(seq=self.seq, event=event, data=data)))
+        message = Event(seq=self.seq, event=event, data=data)
+        if self.line is not None and self.line.linked:
+            size = wire_bytes(len(encode_message(message)))
+        else:
+            size = len(encode_frame(message))
         self.emitted.append((event, now, size))
 
     @override
@@ -76,6 +93,7 @@ async def _serve(args: argparse.Namespace) -> None:
     hub = BenchHub(load_site(args.site))
     server = SimulatorServer(hub, serial_pty=True, serial_pacing=args.pace_serial)
     await server.start()
+    hub.line = server.pty_line
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(
@@ -110,6 +128,24 @@ async def _run(
         return {}
     if op == "pace":
         server.serial_pacing = request["baud"]
+        return {}
+    if op == "noise":
+        rate = request["rate"]
+        noise = LineNoise(rate, seed=request.get("seed", 0)) if rate else None
+        old, server.line_noise = server.line_noise, noise
+        if not isinstance(old, LineNoise):
+            return {}
+        line = server.pty_line
+        return {
+            "total": old.total,
+            "dropped": old.dropped,
+            "corrupted": old.corrupted,
+            "resent": line.resent if line else 0,
+        }
+    if op == "link":
+        server.serial_link = bool(request["on"])
+        if server.pty_line is not None:
+            server.pty_line.supports_link = server.serial_link
         return {}
     if op == "stats":
         return {"requests": dict(hub.requests), "cpu": time.process_time()}

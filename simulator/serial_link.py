@@ -58,6 +58,12 @@ def link_frame(kind: str, seq: int, payload: bytes = b"") -> bytes:
     return body + _U16.pack(binascii.crc_hqx(body[1:], 0xFFFF))
 
 
+def wire_bytes(payload: int) -> int:
+    """Return the bytes a message of ``payload`` bytes takes on the link."""
+    data = payload + _U32.size
+    return data + -(-data // FRAGMENT) * (_HEAD.size + _U16.size)
+
+
 @dataclass(slots=True)
 class _Flight:
     frame: bytes
@@ -176,9 +182,16 @@ class HubLine:
     def _timeout(self) -> float:
         return float(min(RTO * 2**self._backoff, MAX_RTO))
 
+    def _oldest(self) -> _Flight | None:
+        """Return the fragment sent longest ago and not acknowledged since."""
+        sent = [f for f in self._flight.values() if f.sent_at is not None]
+        return min(sent, key=lambda f: f.order) if sent else None
+
     def _deadline(self) -> float | None:
-        sent = [f.sent_at for f in self._flight.values() if f.sent_at is not None]
-        return min(sent) + self._timeout() if sent else None
+        oldest = self._oldest()
+        if oldest is None or oldest.sent_at is None:
+            return None
+        return oldest.sent_at + self._timeout()
 
     def _expire(self, now: float) -> None:
         if not self._flight:
@@ -188,16 +201,16 @@ class HubLine:
             self.linked = False
             self._reset_link()
             return
-        late = [
-            seq
-            for seq, f in self._flight.items()
-            if f.sent_at is not None and f.sent_at + self._timeout() <= now
-        ]
-        if late:
+        # Only the oldest: its ack tells which others were lost (resent then),
+        # and a client slow to ack costs one fragment's line time, no more.
+        oldest = self._oldest()
+        if oldest is None or oldest.sent_at is None:
+            return
+        if oldest.sent_at + self._timeout() <= now:
             self._backoff += 1
-            for seq in late:
-                self._flight[seq].sent_at = None
-                self._resend.append(seq)
+            oldest.sent_at = None
+            seq = next(s for s, f in self._flight.items() if f is oldest)
+            self._resend.append(seq)
             self._wake.set()
 
     # ----- receiving -----------------------------------------------------

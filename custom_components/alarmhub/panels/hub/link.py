@@ -301,24 +301,28 @@ class Link:
         """Return when :meth:`expire` has something to do (None: nothing)."""
         if not self._flight:
             return None
-        oldest = min(sent.sent_at for sent in self._flight.values())
-        return oldest + self._timeout()
+        return min(self._flight.values(), key=_order).sent_at + self._timeout()
 
     def _timeout(self) -> float:
         return float(min(self.rto * 2**self._backoff, self.max_rto))
 
     def expire(self, now: float) -> list[bytes]:
-        """Resend fragments unacknowledged for too long; raise once lost."""
+        """Resend the oldest fragment if unacknowledged too long; raise once lost.
+
+        Only the oldest: its acknowledgement tells which of the others were
+        lost (they are resent at once then), while a late acknowledgement
+        (a busy peer) costs one fragment's line time, not the whole window's.
+        """
         if not self._flight:
             return []
         assert self._progress is not None
         if now - self._progress >= self.lost_after:
             raise LinkLost("no acknowledgement from the hub")
-        timeout = self._timeout()
-        late = [s for s in self._flight.values() if s.sent_at + timeout <= now]
-        if late:
-            self._backoff += 1
-        return [self._resend(sent, now) for sent in sorted(late, key=_order)]
+        oldest = min(self._flight.values(), key=_order)
+        if oldest.sent_at + self._timeout() > now:
+            return []
+        self._backoff += 1
+        return [self._resend(oldest, now)]
 
 
 def _order(sent: _Sent) -> int:
