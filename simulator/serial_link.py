@@ -43,7 +43,7 @@ WINDOW = 32
 VERSION = 1
 #: Resend after this long unacknowledged (s), doubling up to MAX_RTO.
 RTO = 0.1
-MAX_RTO = 1.0
+MAX_RTO = 0.3
 #: Nothing acknowledged for this long while fragments wait: the client is gone.
 LOST_AFTER = 10.0
 _HEAD = struct.Struct(">BBBBB")

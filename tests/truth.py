@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.alarmhub.alarm_control_panel import STATES
@@ -194,6 +200,9 @@ class Truth:
         if self._coordinator.last_update_success:
             self.shown_moments.append(self.shown(everything=False))
 
+    # A callback: a plain function would run in HA's executor, and two writes
+    # in quick succession could be recorded out of order.
+    @callback
     def _ha_wrote(self, event: Event[EventStateChangedData]) -> None:
         entity_id = event.data["entity_id"]
         new = event.data["new_state"]

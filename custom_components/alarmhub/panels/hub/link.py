@@ -151,7 +151,7 @@ class Link:
     #: Resend a fragment unacknowledged this long (s); it doubles per resend
     #: of the oldest fragment, up to :attr:`max_rto`.
     rto = 0.1
-    max_rto = 1.0
+    max_rto = 0.3
     #: No acknowledgement for this long while fragments wait: the link is lost.
     lost_after = 10.0
 
