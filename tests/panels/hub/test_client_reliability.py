@@ -18,6 +18,7 @@ import pytest
 from custom_components.alarmhub.panels.hub import (
     AlarmHubClient,
     AlarmHubConnectionError,
+    AlarmHubRejectedError,
     AlarmHubTimeoutError,
     ArmMode,
     Backoff,
@@ -26,12 +27,14 @@ from custom_components.alarmhub.panels.hub import (
 from custom_components.alarmhub.panels.hub.protocol import (
     HEADER,
     STX,
+    ErrorCode,
     FrameDecoder,
     frame,
 )
 from custom_components.alarmhub.panels.hub.serial import FRAME_GAP_TIMEOUT
 from simulator.clock import ManualClock
 from simulator.hub import Hub
+from simulator.panel import Rejection
 from simulator.server import SimulatorServer
 
 type Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -65,7 +68,7 @@ async def legacy_client(
 ) -> AsyncGenerator[AlarmHubClient]:
     """Return the same on a hub without the link layer: one frame a message."""
     assert simulator.pty_line is not None
-    simulator.pty_line.supports_link = False
+    simulator.serial_link = simulator.pty_line.supports_link = False
     async with _client(simulator, start_wait=0.05) as client:
         transport = client.transport
         assert isinstance(transport, SerialTransport)
@@ -162,6 +165,46 @@ async def test_get_state_includes_events_after_the_snapshot(
     assert state.partitions["1"].open_zones == ("1",)
 
 
+@pytest.mark.parametrize("late", ["after a gap", "malformed"])
+async def test_get_state_stops_at_a_late_event_it_cannot_apply(
+    client: AlarmHubClient, hub: Hub, late: str
+) -> None:
+    """A late event after a missing number, or one that does not parse, is
+    not applied to the snapshot: the subscribers heard of it and resync.
+    """
+    handler: Handler = hub.commands["get_state"]
+
+    async def snapshot_then_event(args: dict[str, Any]) -> dict[str, Any]:
+        result = copy.deepcopy(await handler(args))
+        if late == "after a gap":
+            hub.seq += 1  # one number is never sent
+            hub.panel.set_zone("1", True)
+        else:
+            hub.emit("zone", {"id": 1})  # not a zone the client can read
+        return result
+
+    hub.commands["get_state"] = snapshot_then_event
+    seen: list[int] = []
+    client.subscribe(lambda event, gap: seen.append(event.seq))
+    before = hub.seq
+    state = await client.get_state()
+    assert seen
+    assert state.seq == before
+    assert not state.zones["1"].open
+
+
+async def test_get_state_refused(client: AlarmHubClient, hub: Hub) -> None:
+    """A hub that refuses get_state (busy): an error, not a state."""
+
+    async def busy(args: dict[str, Any]) -> dict[str, Any]:
+        raise Rejection(ErrorCode.BUSY, "busy")
+
+    hub.commands["get_state"] = busy
+    with pytest.raises(AlarmHubRejectedError) as err:
+        await client.get_state()
+    assert err.value.code == ErrorCode.BUSY
+
+
 async def test_serial_hub_restart_is_noticed_and_healed(
     client: AlarmHubClient, simulator: SimulatorServer, hub: Hub
 ) -> None:
@@ -178,6 +221,26 @@ async def test_serial_hub_restart_is_noticed_and_healed(
     state = await client.get_state()
     assert state.seq == 0
     assert not state.zones["1"].open
+
+
+async def test_old_serial_hub_restart_is_noticed_and_healed(
+    legacy_client: AlarmHubClient, simulator: SimulatorServer, hub: Hub
+) -> None:
+    """A hub without the link layer rebooting: "say hello first", then hello.
+
+    (With the link layer the rebooted hub answers RESET; the test above.)
+    """
+    client = legacy_client
+    hub.panel.set_zone("1", True)
+    assert (await client.get_state()).seq > 0
+    back = asyncio.Event()
+    client.on_connection(lambda up: back.set() if up else None)
+    await simulator.reboot(Hub(copy.deepcopy(hub.site), clock=ManualClock()))
+    with pytest.raises(AlarmHubConnectionError, match="restarted"):
+        await client.get_state()
+    async with asyncio.timeout(5):
+        await back.wait()
+    assert (await client.get_state()).seq == 0
 
 
 async def test_stale_partial_frame_is_given_up(
