@@ -44,6 +44,7 @@ async def async_setup_entry(
             if camera.recorder in state.recorders
         ],
         lambda key: [AlarmHubCamera(coordinator, key)],
+        kinds=frozenset({"camera", "recorder"}),
     )
 
 

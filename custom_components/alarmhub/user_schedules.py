@@ -83,6 +83,11 @@ class ScheduleTracker:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def follows(self, key: str) -> bool:
+        """Return True if the user in slot ``key`` has or had a schedule."""
+        user = self.coordinator.data.users.get(key)
+        return user is None or user.schedule is not None or user.uid in self.edges
+
     @callback
     def async_update(self, *_: Any) -> None:
         """Recompute every edge; tell of the ones that passed; set the timer."""
@@ -163,7 +168,19 @@ def async_setup_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> No
     tracker = ScheduleTracker(hass, entry)
     _TRACKERS[entry.entry_id] = tracker
     tracker.async_update()
-    entry.async_on_unload(entry.runtime_data.async_add_listener(tracker.async_update))
+
+    @callback
+    def on_update() -> None:
+        # Syncing codes updates users thousands of times: only a user who
+        # has (or had) a schedule can move an edge. Other objects still count
+        # (a disarmed partition lets an expired user be removed).
+        topics = entry.runtime_data.updated_topics
+        if topics is None or any(
+            kind != "user" or tracker.follows(key) for kind, key in topics
+        ):
+            tracker.async_update()
+
+    entry.async_on_unload(entry.runtime_data.async_add_listener(on_update))
     entry.async_on_unload(tracker.async_stop)
 
 
@@ -179,6 +196,7 @@ def async_add_schedule_sensors(
         async_add_entities,
         lambda state: [u.uid for u in state.users.values() if u.schedule],
         lambda uid: [AlarmHubScheduleSensor(coordinator, uid)],
+        kinds=frozenset({"user"}),
     )
 
 

@@ -64,9 +64,22 @@ def async_setup_user_subentries(
     sync = _Sync()
 
     @callback
+    def in_step(key: str) -> bool:
+        """Return True if a user the hub updated still matches their subentry."""
+        user = coordinator.data.users.get(key)
+        subentry_id = None if user is None else sync.known.get(user.uid)
+        subentry = None if subentry_id is None else entry.subentries.get(subentry_id)
+        return user is not None and subentry is not None and subentry.title == user.name
+
+    @callback
     def reconcile() -> None:
         if not coordinator.last_update_success:
             return  # the panel's users are not known right now
+        topics = coordinator.updated_topics
+        if topics is not None and all(
+            in_step(key) for kind, key in topics if kind == "user"
+        ):
+            return  # one object changed, and no user's name or subentry
         users = {user.uid: user for user in coordinator.data.users.values()}
         subentries = user_subentries(entry)
         for uid, stale in subentries.items():
