@@ -34,7 +34,7 @@ class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
         coordinator: AlarmHubCoordinator,
         key: str,
         *,
-        topic: Topic | None = None,
+        topic: Topic | frozenset[Topic] | None = None,
     ) -> None:
         """Attach to the hub device by default."""
         super().__init__(coordinator, context=topic)

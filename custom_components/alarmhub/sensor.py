@@ -160,6 +160,9 @@ async def async_setup_entry(
     entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
 
 
+type _Snapshot = tuple[str | datetime | None, dict[str, Any] | None]
+
+
 class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
     """One fact about a user, on the hub device."""
 
@@ -182,11 +185,23 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
         self.slot = slot
         self.queue = queue
         self._attr_translation_placeholders = {"user": user.name}
+        #: [the snapshot] while an update is handled (asked for ~6 times).
+        self._held: list[_Snapshot | None] = []
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        self._held = [self._compute()]
+        try:
+            super()._handle_coordinator_update()
+        finally:
+            self._held = []
 
     @override
-    def _snapshot(
-        self,
-    ) -> tuple[str | datetime | None, dict[str, Any] | None] | None:
+    def _snapshot(self) -> _Snapshot | None:
+        return self._held[0] if self._held else self._compute()
+
+    def _compute(self) -> _Snapshot | None:
         data = self.coordinator.data
         user = data.users.get(str(self.slot))
         if user is None or user.uid != self.uid:  # gone, or someone new
