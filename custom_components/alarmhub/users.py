@@ -438,6 +438,3 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             schema=schema,
             supports_response=SupportsResponse.OPTIONAL,
         )
-    from .share import async_setup_share_service
-
-    async_setup_share_service(hass)
