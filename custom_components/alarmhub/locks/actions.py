@@ -18,6 +18,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from ..const import DOMAIN
+from ..panels.hub.schedules import Schedule
 from . import target_for
 from .base import LockLimits, LockTarget, LockTargetError
 from .windows import open_now
@@ -41,7 +42,9 @@ class LockSplit:
 
     def follow(self, schedule: Mapping[str, Any] | None) -> None:
         """Put the code on as the user's new schedule says (off outside it)."""
-        self.sets_window, self.window = True, open_now(schedule)
+        # The flow's schedule, checked by ``schedule_form.read_schedule``.
+        parsed = None if schedule is None else Schedule.from_dict(schedule)
+        self.sets_window, self.window = True, open_now(parsed)
 
     async def _limits(self, target: LockTarget) -> LockLimits | None:
         try:

@@ -68,6 +68,8 @@ class HouseholdLocks:
         self._followed: frozenset[str] = frozenset()
         #: user slot -> whether their schedule is open now (users with one).
         self.windows: dict[int, bool] = {}
+        #: Whether a user's schedule is open now, from the panel's users.
+        self.window_of: Callable[[int], bool | None] = lambda _user: None
 
     # --- persistence -------------------------------------------------------
 
@@ -184,6 +186,8 @@ class HouseholdLocks:
         targets = list(targets)
         locks = self.users.setdefault(user, {})
         # Outside the user's schedule the code waits for the opening edge.
+        if user not in self.windows and (window := self.window_of(user)) is not None:
+            self.windows[user] = window
         closed = self.windows.get(user) is False
         for target in targets:
             old = locks.get(target.entity_id)

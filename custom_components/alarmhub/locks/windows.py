@@ -13,28 +13,21 @@ Only the locks are touched, so this happens while the system is armed too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .. import user_schedules
-from ..panels.exceptions import ProtocolError
 from ..panels.hub.schedules import Schedule
 
 if TYPE_CHECKING:
     from ..coordinator import AlarmHubConfigEntry
 
 
-def open_now(schedule: Mapping[str, Any] | None) -> bool | None:
+def open_now(schedule: Schedule | None) -> bool | None:
     """Return whether a schedule lets the code in now (None: no schedule)."""
-    if schedule is None:
-        return None
-    try:
-        return Schedule.from_dict(schedule).is_open(user_schedules.NOW())
-    except ProtocolError:
-        return None  # the hub reports schedules it checked; keep the code on
+    return None if schedule is None else schedule.is_open(user_schedules.NOW())
 
 
 @callback
@@ -47,15 +40,23 @@ def async_follow_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> N
     def edge(slot: int, _uid: str, valid: bool) -> None:
         household.spawn(household.async_window(slot, valid))
 
+    def window_of(slot: int) -> bool | None:
+        user = coordinator.data.users.get(str(slot))
+        return None if user is None else open_now(user_schedules.schedule_of(user))
+
     @callback
     def check(start: bool = False) -> None:
+        # Only the users the locks follow: a schedule is read at each update.
         for user in coordinator.data.users.values():
-            state = open_now(user.schedule)
+            if user.slot not in household.users and user.slot not in household.windows:
+                continue
+            state = open_now(user_schedules.schedule_of(user))
             if household.windows.get(user.slot) != state or (
                 start and user.slot in household.users
             ):
                 household.spawn(household.async_window(user.slot, state))
 
+    household.window_of = window_of
     check(start=True)
     entry.async_on_unload(
         async_dispatcher_connect(
