@@ -18,8 +18,11 @@ code: clearing it at a closing edge must not lose it for the opening edge.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .base import LockLimits, SlotReading
 
 
 class SyncState(StrEnum):
@@ -87,3 +90,18 @@ class Assignment:
             self.state = SyncState.RESUMING
         self.reason, self.attempts = None, 0
         return True
+
+
+def free_slot(
+    limits: LockLimits, reading: SlotReading | None, held: Set[int | None]
+) -> int | None:
+    """Return a slot nobody uses: not on the lock, not ``held`` by another user.
+
+    A lock that cannot be read is filled from its last slot down: codes set at
+    the lock itself usually sit in the first slots.
+    """
+    slots = range(limits.first_slot, limits.last_slot + 1)
+    for slot in slots if reading is not None else reversed(slots):
+        if slot not in (reading or {}) and slot not in held:
+            return slot
+    return None

@@ -34,7 +34,7 @@ from homeassistant.helpers.storage import Store
 from ..const import DOMAIN, LOGGER
 from ..coordinator import AlarmHubConfigEntry
 from . import target_for
-from .assignments import WORK, Assignment, SyncState
+from .assignments import WORK, Assignment, SyncState, free_slot
 from .base import LockLimits, LockTarget, LockTargetError
 from .windows import async_follow_schedules
 
@@ -267,7 +267,11 @@ class HouseholdLocks:
             assignment.code = None
             return
         if assignment.slot is None:
-            assignment.slot = await self._free_slot(target, limits)
+            held = {
+                a.slot for locks in self.users.values() if (a := locks.get(entity_id))
+            }
+            reading = await target.async_read()
+            assignment.slot = free_slot(limits, reading, held)
             if assignment.slot is None:
                 assignment.state, assignment.reason = SyncState.FAILED, "no_free_slot"
                 assignment.code = None
@@ -319,24 +323,6 @@ class HouseholdLocks:
                 moved.append(target)
         await self._save()
         await self._attempt_all(user, moved)
-
-    async def _free_slot(self, target: LockTarget, limits: LockLimits) -> int | None:
-        """Return a slot nobody uses: not on the lock, not held by another user.
-
-        A lock that cannot be read is filled from its last slot down: codes
-        set at the lock itself usually sit in the first slots.
-        """
-        reading = await target.async_read()
-        held = {
-            a.slot
-            for locks in self.users.values()
-            if (a := locks.get(target.entity_id)) is not None
-        }
-        slots = range(limits.first_slot, limits.last_slot + 1)
-        for slot in slots if reading is not None else reversed(slots):
-            if slot not in (reading or {}) and slot not in held:
-                return slot
-        return None
 
     def _failed(
         self,
