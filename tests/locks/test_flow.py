@@ -12,7 +12,7 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import selector
+from homeassistant.helpers import entity_registry as er, selector
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator.hub import Hub
@@ -148,6 +148,24 @@ async def test_a_code_a_household_lock_cannot_take_changes_nothing(
     assert changes <= {"get_lock_info", "get_lock_usercode", "get_lock_users"}
     for entity_id, lock in stacks.locks.items():
         assert lock.codes == OUTSIDE.get(entity_id, {})
+
+
+async def test_a_lock_without_user_codes_is_an_error_on_the_form(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub
+) -> None:
+    """The picker lists only locks with codes; another one sent anyway is
+    refused on the form, naming it."""
+    er.async_get(hass).async_get_or_create(
+        "lock", "august", "front-gate", suggested_object_id="front_gate"
+    )
+    result = await _add(
+        hass,
+        init_integration,
+        {"name": "Kim", "code": CODE, "code_length": 6, "locks": ["lock.front_gate"]},
+    )
+    assert result["errors"] == {"base": "lock_without_codes"}
+    assert result["description_placeholders"] == {"entity_id": "lock.front_gate"}
+    assert 4 not in hub.panel.users
 
 
 async def test_reconfigure_moves_the_code_between_household_locks(
