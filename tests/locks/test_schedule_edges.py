@@ -283,3 +283,41 @@ async def test_a_lock_offline_across_the_closing_edge(
     await settle(hass)
     assert side.codes[2] == code
     assert _lock_states(hass, KIM) == {"Side door": "in_sync"}
+
+
+@pytest.mark.usefixtures("berlin", "stacks")
+async def test_an_expired_guest_leaves_the_household_locks(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    init_integration: MockConfigEntry,
+    hub: Hub,
+    clock: ManualClock,  # noqa: F811
+    side: FakeLock,
+    garage: FakeLock,
+) -> None:
+    """A guest until 12:00, deleted when expired: the code leaves every lock
+    (the Zigbee slot is cleared, not left disabled) and the store."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, "user"), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "name": "Guest",
+            "code": WALKER,
+            "code_length": 6,
+            "locks": [SIDE, GARAGE],
+            "schedule": {
+                "valid_until": "2026-12-07 12:00:00",
+                "remove_when_expired": True,
+            },
+        },
+    )
+    await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    await settle(hass)
+    assert side.codes[2] == garage.codes[30] == WALKER
+    await _move(hass, clock, 2.1)  # 12:06: expired, and deleted (disarmed)
+    assert 4 not in hub.panel.users
+    assert side.codes == OUTSIDE[SIDE]
+    assert garage.codes == OUTSIDE[GARAGE]
+    assert WALKER not in json.dumps(hass_storage)

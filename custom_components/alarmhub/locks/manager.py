@@ -207,6 +207,8 @@ class HouseholdLocks:
             locks[target.entity_id] = Assignment(
                 SyncState.REMOVING, slot=locks[target.entity_id].slot
             )
+        if all(a.state is SyncState.REMOVING for a in locks.values()):
+            self.windows.pop(user, None)  # the slot may go to someone else
         await self._save()
         await self._attempt_all(user, targets)
 
