@@ -10,6 +10,7 @@ ManualClock (Monday 7 December 2026, 10:00 in Berlin at the start).
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
@@ -65,9 +66,10 @@ async def _add_walker(
     await settle(hass)
 
 
-@pytest.mark.usefixtures("berlin")
+@pytest.mark.usefixtures("berlin", "debug_everywhere")
 async def test_household_locks_follow_the_window_while_armed(
     hass: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
     hass_storage: dict[str, Any],
     init_integration: MockConfigEntry,
     hub: Hub,
@@ -77,6 +79,7 @@ async def test_household_locks_follow_the_window_while_armed(
     garage: FakeLock,
     patio: FakeLock,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     await _add_walker(hass, init_integration)
     # 10:00: outside the window, no lock has the code yet.
     assert side.codes == OUTSIDE[SIDE]
@@ -120,6 +123,13 @@ async def test_household_locks_follow_the_window_while_armed(
     assert garage.enabled == {30}
     assert _zha_calls(stacks, before) == ["enable_lock_user_code"]
     assert set(_lock_states(hass, STATUS).values()) == {"in_sync"}
+    ours = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.startswith("custom_components.alarmhub")
+    ]
+    assert any("(schedule)" in message for message in ours)
+    assert not any(WALKER in message for message in ours)
 
 
 @pytest.mark.usefixtures("berlin")
