@@ -357,7 +357,6 @@ class UserSubentryFlow(ConfigSubentryFlow):
         current: set[str],
         user_input: dict[str, Any],
     ) -> None:
-        require_disarmed(coordinator)
         plan = plan_locks(
             self.hass, coordinator, current, set(user_input.get(ATTR_LOCKS, []))
         )
@@ -380,7 +379,10 @@ class UserSubentryFlow(ConfigSubentryFlow):
             if chosen is not None:
                 data[ATTR_CODE] = chosen
             code, drawn = new_code(coordinator, data, [*plan.kept, *plan.added])
-        if schedule != (dict(user.schedule) if user.schedule else None):
+        changed = schedule != (dict(user.schedule) if user.schedule else None)
+        if name != user.name or wants_code or changed or plan.added or plan.removed:
+            require_disarmed(coordinator)  # household locks alone: allowed armed
+        if changed:
             plan.put.follow(schedule)
         if name != user.name or wants_code:
             await submit_user_change(
@@ -399,7 +401,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                 ),
                 plan.put,
             )
-        if schedule != (dict(user.schedule) if user.schedule else None):
+        if changed:
             await self._set_schedule(coordinator, user.slot, schedule)
         await async_take_off(self.hass, coordinator, user.slot, plan)
         self._name = name

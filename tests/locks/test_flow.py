@@ -15,6 +15,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, selector
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.alarmhub.panels.hub import ArmMode
 from simulator.hub import Hub
 from simulator.locks import door_locks
 
@@ -279,3 +280,43 @@ async def test_deleting_the_subentry_clears_household_locks(
     for entity_id, lock in stacks.locks.items():
         assert lock.codes == OUTSIDE[entity_id]
     assert init_integration.runtime_data.household.users.get(4, {}) == {}
+
+
+async def test_a_household_lock_taken_away_while_armed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hub: Hub,
+    side: FakeLock,
+    garage: FakeLock,
+) -> None:
+    """Only household locks change: allowed while armed, like the actions;
+    anything that touches the panel is still refused, naming the partition."""
+    await action(
+        hass,
+        "add_user",
+        init_integration.entry_id,
+        name="Kim",
+        code=CODE,
+        locks=[FRONT, SIDE, GARAGE],
+    )
+    hub.panel.arm("1", ArmMode.AWAY)
+    await settle(hass)
+    for data in (
+        {"name": "Kimberly", "locks": [FRONT, SIDE, GARAGE]},  # the panel
+        {"name": "Kim", "locks": [SIDE, GARAGE]},  # the hub's own lock
+    ):
+        result = await _reconfigure(hass, init_integration, "Kim")
+        result = await _configure(hass, result["flow_id"], {"code_length": 6, **data})
+        assert result["errors"] == {"base": "system_armed"}
+        assert result["description_placeholders"] == {"partition": "House"}
+    assert garage.codes[30] == CODE
+    result = await _reconfigure(hass, init_integration, "Kim")
+    result = await _configure(
+        hass,
+        result["flow_id"],
+        {"name": "Kim", "code_length": 6, "locks": [FRONT, SIDE]},
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert garage.codes == OUTSIDE[GARAGE]
+    assert side.codes[2] == CODE
+    assert door_locks(hub).locks["1"].accepts(CODE)
