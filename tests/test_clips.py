@@ -14,7 +14,7 @@ import tracemalloc
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN, UnitOfInformation
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -112,6 +112,9 @@ def capture(hass: HomeAssistant, event_type: str) -> list[dict[str, Any]]:
     """Collect the data of every ``event_type`` event from now on."""
     seen: list[dict[str, Any]] = []
 
+    # A callback, so it runs on the loop in the order the events fire (a plain
+    # function would run as an executor job, in any order).
+    @callback
     def listener(event: Event) -> None:
         seen.append(dict(event.data))
 

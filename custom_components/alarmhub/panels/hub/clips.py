@@ -35,17 +35,18 @@ from ..exceptions import (
     AlarmHubTimeoutError,
 )
 from ..models import CloudStatus, _get, _required_time
+from .file_writer import FileWriter
 from .protocol import ErrorCode
 from .recorders import fallback_pieces, split_plan
 
 if TYPE_CHECKING:
     from .client import AlarmHubClient
 
-#: Bytes read from the hub and written to disk at a time.
-CHUNK: Final = 64 * 1024
+#: The most read from the hub and handed to the disk writer at a time.
+CHUNK: Final = 256 * 1024
 
 type Progress = Callable[[float], None]
-"""Called with how many seconds of the clip are on disk so far."""
+"""Called with how many seconds of the clip have arrived so far."""
 
 
 _LOGGER = logging.getLogger(__name__)
@@ -178,26 +179,28 @@ async def fetch_file(
 ) -> None:
     """Stream a prepared clip into ``dest``, a chunk at a time.
 
+    The loop receives while a worker thread writes (:class:`.FileWriter`):
+    one pass over the file, and memory bounded by what may wait for the disk.
+
     Raises :class:`ClipTransferCut` when the transfer broke off part-way or
     the file is not the size the hub announced (``AlarmHubConnectionError``
     when it could not start); ``dest`` may then hold part of
     it (the caller owns and removes it).
     """
-    loop = asyncio.get_running_loop()
     received = 0
     started = False
     try:
         async with client.transport.open_http(ticket.path) as response:
             started = True
-            file = await loop.run_in_executor(None, dest.open, "wb")
+            writer = await FileWriter.open(dest)
             try:
                 async for chunk in response.content.iter_chunked(CHUNK):
-                    await loop.run_in_executor(None, file.write, chunk)
+                    await writer.write(chunk)
                     received += len(chunk)
                     if on_bytes is not None:
                         on_bytes(received)
             finally:
-                await loop.run_in_executor(None, file.close)
+                await writer.close()
     except AlarmHubConnectionError as err:
         if started:  # it began, then broke off: not an unreachable hub
             raise ClipTransferCut(received, ticket.size) from err
