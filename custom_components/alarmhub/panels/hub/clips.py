@@ -184,29 +184,41 @@ async def fetch_file(
 
     Raises :class:`ClipTransferCut` when the transfer broke off part-way or
     the file is not the size the hub announced (``AlarmHubConnectionError``
-    when it could not start); ``dest`` may then hold part of
-    it (the caller owns and removes it).
+    when it could not start), ``OSError`` when the disk refused it (not a
+    broken transfer: never asked for again); ``dest`` may then hold part of it.
     """
+    writer = await FileWriter.open(dest)
+    try:
+        received = await _receive(client, ticket, writer, on_bytes)
+    finally:
+        await writer.close()  # raises the disk's failure, if any
+    if received != ticket.size:
+        raise ClipTransferCut(received, ticket.size)
+
+
+async def _receive(
+    client: AlarmHubClient,
+    ticket: ClipTicket,
+    writer: FileWriter,
+    on_bytes: Callable[[int], None] | None,
+) -> int:
+    """Hand the clip to ``writer`` until it ends or the disk fails; return bytes."""
     received = 0
     started = False
     try:
         async with client.transport.open_http(ticket.path) as response:
             started = True
-            writer = await FileWriter.open(dest)
-            try:
-                async for chunk in response.content.iter_chunked(CHUNK):
-                    await writer.write(chunk)
-                    received += len(chunk)
-                    if on_bytes is not None:
-                        on_bytes(received)
-            finally:
-                await writer.close()
+            async for chunk in response.content.iter_chunked(CHUNK):
+                if not await writer.write(chunk):
+                    break  # the disk failed (outside open_http: not the hub's)
+                received += len(chunk)
+                if on_bytes is not None:
+                    on_bytes(received)
     except AlarmHubConnectionError as err:
         if started:  # it began, then broke off: not an unreachable hub
             raise ClipTransferCut(received, ticket.size) from err
         raise
-    if received != ticket.size:
-        raise ClipTransferCut(received, ticket.size)
+    return received
 
 
 async def download_clip(

@@ -9,8 +9,10 @@ batch how much it wrote. At most :data:`MAX_QUEUED` bytes wait in the queue;
 past that the loop stops reading (so the hub's sending slows down to the
 disk's pace, and memory stays bounded).
 
-A write that fails (a full disk) is raised from the next :meth:`write` or from
-:meth:`close`; the worker stops writing and drops what is still queued.
+A write that fails (a full disk) stops the worker, which drops what is still
+queued; :meth:`write` answers False from then on and :meth:`close` raises the
+failure. (The caller is inside an HTTP response whose context manager takes
+any ``OSError`` for the connection's: the disk's failure must come out after.)
 """
 
 from __future__ import annotations
@@ -44,15 +46,19 @@ class FileWriter:
         file = await asyncio.get_running_loop().run_in_executor(None, path.open, "wb")
         return cls(file)
 
-    async def write(self, chunk: bytes) -> None:
-        """Queue ``chunk``; wait while too much is still waiting for the disk."""
+    async def write(self, chunk: bytes) -> bool:
+        """Queue ``chunk``; wait while too much is still waiting for the disk.
+
+        Return False, dropping ``chunk``, once a write has failed.
+        """
         if self._error is not None:
-            raise self._error
+            return False
         self._queued += len(chunk)
         self._queue.put(chunk)
         if self._queued > MAX_QUEUED:
             self._room.clear()
             await self._room.wait()
+        return True
 
     async def close(self) -> None:
         """Write what is queued, close the file; raise a write's failure."""
