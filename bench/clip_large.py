@@ -30,8 +30,14 @@ Measured, alternating, after a warm-up round:
   (an ffmpeg HA runs to join or rewrite a clip). Goal <= 1.05x the clip:
   written once, no second pass. curl's own figure is printed beside it as a
   check of the method (the same counters, for the child).
-* **peak RSS growth** of the HA process during each export, sampled every
-  2 ms by a thread (:class:`bench.clip_download.PeakRss`). Goal <= 20 MiB.
+* **peak RSS growth** of the HA process during each export: the kernel's
+  high-water mark (``VmHWM`` of ``/proc/self/status``), reset just before the
+  export (``5`` written to ``/proc/self/clear_refs``), minus the RSS then.
+  Exact, and without the 2 ms sampling thread of the small figure, whose GIL
+  wake-ups would slow the export it measures. Goal <= 20 MiB.
+* **CPU**: ``time.process_time()`` of the HA process (every thread) around the
+  export, and curl's user + system time, to say where the wall time goes on
+  a shared 2-CPU machine.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import asyncio
 from datetime import datetime, timedelta
 import os
 from pathlib import Path
+import resource
 import tempfile
 import time
 from typing import Any
@@ -48,8 +55,9 @@ from homeassistant.helpers import entity_registry as er
 
 from custom_components.alarmhub.const import DOMAIN
 
-from .clip_download import LENGTH, PEAK, PeakRss, landed
+from .clip_download import LENGTH, PEAK, landed
 from .harness import LARGE, integration
+from .memory import rss
 from .report import NOT_LANDED, Row, median, mib
 
 FIGURE = "15-minute clip, 1080p ~4 Mbit/s recording"
@@ -152,6 +160,30 @@ def written() -> int:
     return int(counters["write_bytes"])
 
 
+class HighWater:
+    """This process's peak RSS over a span, from the kernel's high-water mark."""
+
+    def __init__(self) -> None:
+        """Reset the mark (Linux >= 4.0) and note the RSS now."""
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as file:
+            file.write("5")
+        self.base = rss()
+
+    def stop(self) -> int:
+        """Return the peak growth in bytes since the start."""
+        with open("/proc/self/status", encoding="ascii") as file:
+            for line in file:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 - self.base
+        raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def children_cpu() -> float:
+    """Return the CPU seconds of this process's reaped children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def curl(url: str, dest: Path) -> None:
     """Download ``url`` into ``dest`` with a plain ``curl``."""
     await _run("curl", "--silent", "--show-error", "--fail", "-o", str(dest), url)
@@ -168,13 +200,15 @@ class Rounds:
         self.peaks: list[int] = []
         self.written: list[int] = []
         self.curl_written: list[int] = []
+        self.cpu: list[float] = []
+        self.curl_cpu: list[float] = []
         self.size = 0
 
 
 async def _baseline(
     sim: Any, camera_id: str, start: datetime, dest: Path
-) -> tuple[float, float, int]:
-    """Cut in the hub, then curl the clip; return both times and curl's bytes."""
+) -> tuple[float, float, int, float]:
+    """Cut in the hub, then curl the clip; return both times, curl's bytes, CPU."""
     t0 = time.perf_counter()
     ticket = await sim.call(
         "call",
@@ -182,15 +216,15 @@ async def _baseline(
         args={"camera": camera_id, "start": start.isoformat(), "length": LENGTH},
     )
     cut = time.perf_counter() - t0
-    before = written()
+    before, cpu = written(), children_cpu()
     t0 = time.perf_counter()
     await curl(f"http://127.0.0.1:{sim.port}{ticket['path']}", dest)
     download = time.perf_counter() - t0
-    wrote = written() - before
+    wrote, cpu = written() - before, children_cpu() - cpu
     if await asyncio.to_thread(os.path.getsize, dest) != ticket["size"]:
         raise RuntimeError("curl did not get the whole clip")
     await asyncio.to_thread(dest.unlink)
-    return cut, download, wrote
+    return cut, download, wrote, cpu
 
 
 async def measure(quick: bool) -> list[Row]:
@@ -215,9 +249,11 @@ async def measure(quick: bool) -> list[Row]:
             for n in range(rounds + 1):  # the first round warms up
                 start = window + timedelta(seconds=60 + n)
 
-                async def export(start: datetime = start) -> tuple[float, int, int]:
-                    sampler = PeakRss()
-                    before = written()
+                async def export(
+                    start: datetime = start,
+                ) -> tuple[float, int, int, float]:
+                    sampler = HighWater()
+                    before, cpu = written(), time.process_time()
                     t0 = time.perf_counter()
                     result = await hass.services.async_call(
                         DOMAIN,
@@ -232,27 +268,29 @@ async def measure(quick: bool) -> list[Row]:
                         return_response=True,
                     )
                     took = time.perf_counter() - t0
-                    wrote = written() - before
+                    wrote, cpu = written() - before, time.process_time() - cpu
                     peak = sampler.stop()
                     assert isinstance(result, dict), result
                     assert result["pieces"] == 1, result
                     got.size = int(str(result["size"]))
-                    os.unlink(str(result["path"]))
-                    return took, wrote, peak
+                    await asyncio.to_thread(os.unlink, str(result["path"]))
+                    return took, wrote, peak, cpu
 
                 # Alternate which goes first, so neither always finds the
                 # page cache warmed (or dirtied) by the other.
                 if n % 2:
-                    took, wrote, peak = await export()
+                    took, wrote, peak, cpu = await export()
                     base = await _baseline(sim, camera_id, start, media / "curl.mp4")
                 else:
                     base = await _baseline(sim, camera_id, start, media / "curl.mp4")
-                    took, wrote, peak = await export()
+                    took, wrote, peak, cpu = await export()
                 if n:
                     got.exports.append(took)
                     got.cuts.append(base[0])
                     got.downloads.append(base[1])
                     got.curl_written.append(base[2])
+                    got.curl_cpu.append(base[3])
+                    got.cpu.append(cpu)
                     got.written.append(wrote)
                     got.peaks.append(peak)
     return _rows(got)
@@ -273,7 +311,9 @@ def _rows(got: Rounds) -> list[Row]:
             note=f"clip {mib(got.size)}; medians of {len(got.exports)} alternating "
             f"runs; the hub's cut {cut:.2f} s, curl over loopback {download:.2f} s "
             f"({got.size / download / 2**20:.0f} MiB/s), so HA's fetch and keep "
-            f"~{exports - cut:.2f} s ({got.size / (exports - cut) / 2**20:.0f} MiB/s)",
+            f"~{exports - cut:.2f} s ({got.size / (exports - cut) / 2**20:.0f} MiB/s); "
+            f"CPU: HA {median(got.cpu):.2f} s per export (all its threads), "
+            f"curl {median(got.curl_cpu):.2f} s",
         ),
         Row(
             figure=f"{FIGURE}: bytes written by HA",

@@ -5,9 +5,11 @@ per chunk (a 440 MiB clip arrives in ~7,000 of them), and the event loop waits
 for every write before it reads on. :class:`FileWriter` runs one executor job
 for the whole file instead: the loop queues chunks and goes back to the
 socket, the worker writes whatever has queued up and tells the loop once per
-batch how much it wrote. At most :data:`MAX_QUEUED` bytes wait in the queue;
-past that the loop stops reading (so the hub's sending slows down to the
-disk's pace, and memory stays bounded).
+batch how much it wrote. Chunks are handed over :data:`BATCH` bytes at a time
+(the worker wakes ~440 times for a 440 MiB clip, not 7,000), and at most
+:data:`MAX_QUEUED` bytes wait in the queue; past that the loop stops reading
+(so the hub's sending slows down to the disk's pace, and memory stays
+bounded).
 
 A write that fails (a full disk) stops the worker, which drops what is still
 queued; :meth:`write` answers False from then on and :meth:`close` raises the
@@ -22,7 +24,9 @@ from pathlib import Path
 import queue
 from typing import BinaryIO, Final
 
-#: Bytes that may wait for the disk before the loop stops reading.
+#: Bytes the loop gathers before it hands them to the worker (one wake-up).
+BATCH: Final = 1024 * 1024
+#: Bytes handed over that may wait for the disk before the loop stops reading.
 MAX_QUEUED: Final = 2 * 1024 * 1024
 
 
@@ -33,7 +37,9 @@ class FileWriter:
         """Start writing into ``file`` (open for binary writing; closed at the end)."""
         self._loop = asyncio.get_running_loop()
         self._file = file
-        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[list[bytes] | None] = queue.SimpleQueue()
+        self._batch: list[bytes] = []
+        self._batched = 0
         self._queued = 0
         self._room = asyncio.Event()
         self._room.set()
@@ -47,25 +53,35 @@ class FileWriter:
         return cls(file)
 
     async def write(self, chunk: bytes) -> bool:
-        """Queue ``chunk``; wait while too much is still waiting for the disk.
+        """Take ``chunk``; wait while too much is still waiting for the disk.
 
         Return False, dropping ``chunk``, once a write has failed.
         """
         if self._error is not None:
             return False
-        self._queued += len(chunk)
-        self._queue.put(chunk)
-        if self._queued > MAX_QUEUED:
-            self._room.clear()
-            await self._room.wait()
+        self._batch.append(chunk)
+        self._batched += len(chunk)
+        if self._batched >= BATCH:
+            self._hand_over()
+            if self._queued > MAX_QUEUED:
+                self._room.clear()
+                await self._room.wait()
         return True
 
     async def close(self) -> None:
-        """Write what is queued, close the file; raise a write's failure."""
+        """Write what is left, close the file; raise a write's failure."""
+        if self._batch:
+            self._hand_over()
         self._queue.put(None)
         await self._job
         if self._error is not None:
             raise self._error
+
+    def _hand_over(self) -> None:
+        self._queue.put(self._batch)
+        self._queued += self._batched
+        self._batch = []
+        self._batched = 0
 
     def _written(self, size: int) -> None:
         """Count ``size`` bytes off the queue (on the loop)."""
@@ -74,20 +90,19 @@ class FileWriter:
             self._room.set()
 
     def _run(self) -> None:
-        """Write queued chunks until the end mark (in the worker thread)."""
+        """Write handed-over batches until the end mark (in the worker thread)."""
         with self._file:
             while True:
-                batch = [self._queue.get()]
+                batches = [self._queue.get()]
                 while not self._queue.empty():
-                    batch.append(self._queue.get())
-                chunks = [chunk for chunk in batch if chunk is not None]
+                    batches.append(self._queue.get())
+                chunks = [chunk for batch in batches if batch for chunk in batch]
                 if self._error is None:
                     try:
                         for chunk in chunks:
                             self._file.write(chunk)
                     except OSError as err:
                         self._error = err
-                size = sum(map(len, chunks))
-                self._loop.call_soon_threadsafe(self._written, size)
-                if batch[-1] is None:
+                self._loop.call_soon_threadsafe(self._written, sum(map(len, chunks)))
+                if batches[-1] is None:
                     return
