@@ -12,7 +12,8 @@ of the span in shorter pieces (:func:`~.recorders.fallback_pieces`,
 :func:`~.recorders.split_plan`), keeping the pieces it already has; only when
 the shortest piece times out does it give up (:class:`ClipTimeoutError`).
 :func:`join_clips` joins the pieces with ffmpeg's concat demuxer, by stream
-copy (no re-encoding), with the index up front (``+faststart``).
+copy (no re-encoding), in one pass: the index stays at the end, where
+players find it too.
 
 Nothing here logs or raises the one-time paths: they are keys to a file.
 """
@@ -298,35 +299,6 @@ def _piece_progress(
     return report
 
 
-def is_faststart(path: Path) -> bool:
-    """Return True for an MP4 whose index (``moov``) comes before its media.
-
-    Reads only the top-level box headers. Such a file, when it is the whole
-    clip in one piece, needs no rewrite: :func:`join_clips` would only copy
-    it. Anything unexpected (a truncated box, no ``moov``) is False, so the
-    caller joins as usual and ffmpeg has the last word.
-    """
-    with path.open("rb") as file:
-        end = file.seek(0, 2)
-        offset = 0
-        while offset + 8 <= end:
-            file.seek(offset)
-            header = file.read(16)
-            size, kind = int.from_bytes(header[:4]), header[4:8]
-            if size == 1 and len(header) == 16:
-                size = int.from_bytes(header[8:16])
-            elif size == 0:
-                size = end - offset
-            if size < 8 or offset + size > end:
-                return False
-            if kind == b"moov":
-                return True
-            if kind == b"mdat":
-                return False
-            offset += size
-    return False
-
-
 def _concat_listing(parts: Sequence[Path]) -> str:
     lines = ["ffconcat version 1.0"]
     for part in parts:
@@ -339,7 +311,7 @@ def _concat_listing(parts: Sequence[Path]) -> str:
 
 
 async def join_clips(ffmpeg: str, parts: Sequence[Path], dest: Path) -> None:
-    """Join ``parts`` (one or more) into the MP4 ``dest``: stream copy, faststart.
+    """Join ``parts`` (one or more) into the MP4 ``dest``: stream copy, one pass.
 
     ``dest`` should be a temporary name the caller renames when this returns;
     on failure it may hold part of the output. The ffmpeg process is killed
@@ -368,8 +340,6 @@ async def join_clips(ffmpeg: str, parts: Sequence[Path], dest: Path) -> None:
         "0",
         "-c",
         "copy",
-        "-movflags",
-        "+faststart",
         "-f",
         "mp4",
         str(dest),
