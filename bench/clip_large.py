@@ -35,6 +35,10 @@ Measured, alternating, after a warm-up round:
   export (``5`` written to ``/proc/self/clear_refs``), minus the RSS then.
   Exact, and without the 2 ms sampling thread of the small figure, whose GIL
   wake-ups would slow the export it measures. Goal <= 20 MiB.
+* **aiohttp alone** (contrast): after each pair, the hub cuts the clip once
+  more and HA's own aiohttp session GETs it in HA's loop, with the
+  integration's read size and chunks, discarding the bytes: the floor of any
+  download through aiohttp here, nothing written.
 * **CPU**: ``time.process_time()`` of the HA process (every thread) around the
   export, and curl's user + system time, to say where the wall time goes on
   a shared 2-CPU machine.
@@ -51,9 +55,13 @@ import tempfile
 import time
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from custom_components.alarmhub.const import DOMAIN
+from custom_components.alarmhub.panels.hub.clips import CHUNK
+from custom_components.alarmhub.panels.hub.transports import HTTP_READ_BUFSIZE
 
 from .clip_download import LENGTH, PEAK, landed
 from .harness import LARGE, integration
@@ -204,6 +212,7 @@ class Rounds:
         self.curl_cpu: list[float] = []
         self.hub_cpu: list[float] = []
         self.hub_base_cpu: list[float] = []
+        self.bare: list[float] = []
         self.size = 0
 
 
@@ -229,6 +238,32 @@ async def _baseline(
         raise RuntimeError("curl did not get the whole clip")
     await asyncio.to_thread(dest.unlink)
     return cut, download, wrote, cpu, hub_cpu
+
+
+async def _bare_get(
+    hass: HomeAssistant, sim: Any, camera_id: str, start: datetime
+) -> float:
+    """Cut in the hub, then GET the clip with HA's aiohttp session, discarding it.
+
+    The same session, read size and chunking as the integration, nothing
+    written: what aiohttp's receive alone costs in HA's event loop.
+    """
+    ticket = await sim.call(
+        "call",
+        cmd="clip_download",
+        args={"camera": camera_id, "start": start.isoformat(), "length": LENGTH},
+    )
+    session = async_get_clientsession(hass)
+    url = f"http://127.0.0.1:{sim.port}{ticket['path']}"
+    received = 0
+    t0 = time.perf_counter()
+    async with session.get(url, read_bufsize=HTTP_READ_BUFSIZE) as response:
+        async for chunk in response.content.iter_chunked(CHUNK):
+            received += len(chunk)
+    took = time.perf_counter() - t0
+    if received != ticket["size"]:
+        raise RuntimeError("aiohttp did not get the whole clip")
+    return took
 
 
 async def measure(quick: bool) -> list[Row]:
@@ -290,7 +325,9 @@ async def measure(quick: bool) -> list[Row]:
                 else:
                     base = await _baseline(sim, camera_id, start, media / "curl.mp4")
                     took, wrote, peak, cpu, hub_cpu = await export()
+                bare = await _bare_get(hass, sim, camera_id, start)
                 if n:
+                    got.bare.append(bare)
                     got.exports.append(took)
                     got.cuts.append(base[0])
                     got.downloads.append(base[1])
@@ -323,6 +360,14 @@ def _rows(got: Rounds) -> list[Row]:
             f"CPU (2 shared CPUs): HA {median(got.cpu):.2f} s per export (all its "
             f"threads) + the hub {median(got.hub_cpu):.2f} s, vs curl "
             f"{median(got.curl_cpu):.2f} s + the hub {median(got.hub_base_cpu):.2f} s",
+        ),
+        Row(
+            figure=f"{FIGURE}: aiohttp's receive alone (contrast)",
+            value=f"{median(got.bare):.2f} s "
+            f"({got.size / median(got.bare) / 2**20:.0f} MiB/s) vs curl's whole "
+            f"download {download:.2f} s",
+            note="HA's aiohttp session in HA's loop, the integration's read size "
+            "and chunks, the bytes discarded (nothing written); same rounds",
         ),
         Row(
             figure=f"{FIGURE}: bytes written by HA",
