@@ -24,12 +24,15 @@ Measured, alternating, after a warm-up round:
   ``clip_download`` command, run inside the simulator) plus a plain
   ``curl -o`` of that clip over loopback HTTP into the same folder. The goal:
   export <= 1.1x baseline (medians).
-* **bytes written**: ``write_bytes`` of ``/proc/self/io`` around each export:
-  pages this process dirtied (sent towards the disk), counted by the kernel
-  whatever thread wrote them, plus those of the children it reaped meanwhile
-  (an ffmpeg HA runs to join or rewrite a clip). Goal <= 1.05x the clip:
-  written once, no second pass. curl's own figure is printed beside it as a
-  check of the method (the same counters, for the child).
+* **bytes written**: ``/proc/self/io`` around each export, which the kernel
+  keeps for every thread of the process plus the children it reaped meanwhile
+  (an ffmpeg HA runs to join or rewrite a clip). Judged: ``wchar``, the bytes
+  handed to ``write()`` (sockets too: a few KiB of requests). Printed beside
+  it: ``write_bytes``, the pages dirtied for the disk, which does not see a
+  second pass over pages still dirty (ffmpeg's ``+faststart`` rewrite of a
+  440 MiB clip: ``wchar`` 2.0x, ``write_bytes`` 1.0x). Goal <= 1.05x the
+  clip: written once, no second pass. curl's figures by the same counters
+  check the method.
 * **peak RSS growth** of the HA process during each export: the kernel's
   high-water mark (``VmHWM`` of ``/proc/self/status``), reset just before the
   export (``5`` written to ``/proc/self/clear_refs``), minus the RSS then.
@@ -156,16 +159,22 @@ async def realistic_recording() -> Path:
     return RECORDING
 
 
-def written() -> int:
-    """Return the bytes this process and its reaped children sent to storage.
+def written() -> tuple[int, int]:
+    """Return the bytes this process and its reaped children wrote.
 
+    ``(wchar, write_bytes)``: handed to ``write()``, and dirtied for the disk.
     Linux adds a child's I/O counters to its parent's ``/proc/<pid>/io`` when
     the parent reaps it (``wait_task_zombie``), so an ffmpeg HA ran to join
     or rewrite a clip is counted here too, as is curl.
     """
     with open("/proc/self/io", encoding="ascii") as file:
         counters = dict(line.split(": ") for line in file.read().splitlines())
-    return int(counters["write_bytes"])
+    return int(counters["wchar"]), int(counters["write_bytes"])
+
+
+def _since(before: tuple[int, int]) -> tuple[int, int]:
+    now = written()
+    return now[0] - before[0], now[1] - before[1]
 
 
 class HighWater:
@@ -206,8 +215,8 @@ class Rounds:
         self.cuts: list[float] = []
         self.downloads: list[float] = []
         self.peaks: list[int] = []
-        self.written: list[int] = []
-        self.curl_written: list[int] = []
+        self.written: list[tuple[int, int]] = []
+        self.curl_written: list[tuple[int, int]] = []
         self.cpu: list[float] = []
         self.curl_cpu: list[float] = []
         self.hub_cpu: list[float] = []
@@ -218,7 +227,7 @@ class Rounds:
 
 async def _baseline(
     sim: Any, camera_id: str, start: datetime, dest: Path
-) -> tuple[float, float, int, float, float]:
+) -> tuple[float, float, tuple[int, int], float, float]:
     """Cut in the hub, then curl the clip: both times, curl's bytes, CPU, hub CPU."""
     hub_cpu = (await sim.call("stats"))["cpu"]
     t0 = time.perf_counter()
@@ -232,7 +241,7 @@ async def _baseline(
     t0 = time.perf_counter()
     await curl(f"http://127.0.0.1:{sim.port}{ticket['path']}", dest)
     download = time.perf_counter() - t0
-    wrote, cpu = written() - before, children_cpu() - cpu
+    wrote, cpu = _since(before), children_cpu() - cpu
     hub_cpu = (await sim.call("stats"))["cpu"] - hub_cpu
     if await asyncio.to_thread(os.path.getsize, dest) != ticket["size"]:
         raise RuntimeError("curl did not get the whole clip")
@@ -290,7 +299,7 @@ async def measure(quick: bool) -> list[Row]:
 
                 async def export(
                     start: datetime = start,
-                ) -> tuple[float, int, int, float, float]:
+                ) -> tuple[float, tuple[int, int], int, float, float]:
                     hub_cpu = (await sim.call("stats"))["cpu"]
                     sampler = HighWater()
                     before, cpu = written(), time.process_time()
@@ -308,7 +317,7 @@ async def measure(quick: bool) -> list[Row]:
                         return_response=True,
                     )
                     took = time.perf_counter() - t0
-                    wrote, cpu = written() - before, time.process_time() - cpu
+                    wrote, cpu = _since(before), time.process_time() - cpu
                     peak = sampler.stop()
                     assert isinstance(result, dict), result
                     assert result["pieces"] == 1, result
@@ -346,7 +355,10 @@ def _rows(got: Rounds) -> list[Row]:
     download = median(got.downloads)
     baseline = median([c + d for c, d in zip(got.cuts, got.downloads, strict=True)])
     ratio = exports / baseline
-    most = max(got.written)
+    most = max(wchar for wchar, _ in got.written)
+    pages = max(dirtied for _, dirtied in got.written)
+    curl = max(wchar for wchar, _ in got.curl_written)
+    curl_pages = max(dirtied for _, dirtied in got.curl_written)
     return [
         Row(
             figure=f"{FIGURE}: export vs hub's cut + curl",
@@ -375,8 +387,9 @@ def _rows(got: Rounds) -> list[Row]:
             f"{len(got.written)})",
             goal=f"<= {WRITTEN}x",
             passed=most <= WRITTEN * got.size,
-            note=f"/proc/self/io write_bytes, reaped children included; curl wrote "
-            f"{max(got.curl_written) / got.size:.3f}x the clip by the same counters",
+            note=f"/proc/self/io wchar (to write(), reaped children included); "
+            f"write_bytes (pages for the disk) {pages / got.size:.3f}x; curl "
+            f"{curl / got.size:.3f}x and {curl_pages / got.size:.3f}x",
         ),
         Row(
             figure=f"{FIGURE}: HA peak RSS growth",
