@@ -150,6 +150,9 @@ class ScheduleTracker:
         )
         if (await deleted).status is Status.FAILED:
             self._removing.discard(uid)
+            return
+        household = self.coordinator.household  # their codes off household locks
+        await household.async_take_off(slot, household.targets_of(slot))
 
     @callback
     def async_stop(self) -> None:

@@ -10,7 +10,8 @@ changes:
 * a user who vanishes from the panel (deleted at the keypad or by
   ``delete_user``) loses theirs;
 * a subentry the person deletes in the UI deletes its user on the panel
-  (their code is cleared from the locks first, as ``delete_user`` does). A
+  (their code is cleared from the hub's locks first and from the household's
+  locks after, as ``delete_user`` does). A
   panel that refuses (a partition is armed) keeps the user, and the user
   keeps a subentry: it is made again, and the refusal is logged.
 
@@ -153,4 +154,6 @@ async def _async_delete_user(
             getattr(outcome.error, "code", "error"),
         )
         return False
+    household = coordinator.household
+    await household.async_take_off(slot, household.targets_of(slot))
     return True

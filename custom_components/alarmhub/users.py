@@ -43,7 +43,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import AlarmHubCoordinator
 from .helpers import translate_error
-from .locks.actions import split_locks
+from .locks.actions import LockSplit, split_locks
 from .panels.hub import Lock, LockSyncState, PartitionState, User
 from .panels.hub.codes import (
     DEFAULT_CODE_LENGTH,
@@ -291,8 +291,14 @@ async def submit_user_change(
     coordinator: AlarmHubCoordinator,
     queue: ChangeQueue,
     change: Change,
+    household: LockSplit | None = None,
 ) -> dict[str, Any]:
-    """Send an add or update; answer with the user, the code if drawn, locks."""
+    """Send an add or update (actions and flow); answer with the user, locks.
+
+    A new code is checked on the ``household`` locks first, put on after.
+    """
+    if household is not None and change.code is not None:
+        await household.check(change.code)
     (future,) = await queue.submit([change])
     outcome = await future
     raise_failure(outcome)
@@ -304,6 +310,8 @@ async def submit_user_change(
     if change.drawn:
         response[ATTR_CODE] = change.code
     response.update(await _followups(hass, coordinator, change, outcome))
+    if household is not None:
+        await household.put(response, response.get("slot"), change.code)
     return response
 
 
@@ -316,7 +324,6 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
         split = split_locks(hass, coordinator.household, call.data.get(ATTR_LOCKS, []))
         locks = hub_locks(hass, coordinator, split.hub)
         code, drawn = new_code(coordinator, dict(call.data), locks)
-        await split.check(code)
         change = Change(
             kind=Kind.ADD_USER,
             name=call.data[ATTR_NAME],
@@ -324,9 +331,7 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=[lock.id for lock in locks],
         )
-        response = await submit_user_change(hass, coordinator, queue, change)
-        await split.put(response, response.get("slot"), code)
-        return response
+        return await submit_user_change(hass, coordinator, queue, change, split)
 
     async def update_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -356,8 +361,6 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             else (None, False)
         )
         split = split_locks(hass, coordinator.household, [], user=user.slot)
-        if code is not None:
-            await split.check(code)
         change = Change(
             kind=Kind.UPDATE_USER,
             slot=user.slot,
@@ -366,9 +369,7 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=lock_ids if wants_code else [],
         )
-        response = await submit_user_change(hass, coordinator, queue, change)
-        await split.put(response, response.get("slot"), code)
-        return response
+        return await submit_user_change(hass, coordinator, queue, change, split)
 
     async def delete_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -438,6 +439,3 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             schema=schema,
             supports_response=SupportsResponse.OPTIONAL,
         )
-    from .share import async_setup_share_service
-
-    async_setup_share_service(hass)

@@ -28,6 +28,9 @@ from .protocol import MAX_PAYLOAD, SERIAL_BAUDRATE, FrameDecoder, frame
 CONNECT_TIMEOUT = 10.0
 #: A file transfer from the hub that stalls this long has failed.
 HTTP_READ_TIMEOUT = 30.0
+#: What a file transfer from the hub buffers before it stops reading the
+#: socket (twice this at most; aiohttp's default is 64 KiB).
+HTTP_READ_BUFSIZE = 256 * 1024
 #: A line quiet this long in the middle of a frame has lost the frame's tail.
 FRAME_GAP_TIMEOUT = 0.5
 
@@ -152,7 +155,10 @@ class WebSocketTransport(Transport):
         )
         try:
             async with self._session.get(
-                self.http_url(path), ssl=self._ssl, timeout=timeout
+                self.http_url(path),
+                ssl=self._ssl,
+                timeout=timeout,
+                read_bufsize=HTTP_READ_BUFSIZE,
             ) as response:
                 if response.status != 200:
                     raise AlarmHubConnectionError(
