@@ -189,6 +189,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                 code=code,
                 drawn=drawn,
                 then_locks=[lock.id for lock in locks],
+                schedule=schedule,  # with the user, never a moment without
             )
             response = await submit_user_change(
                 self.hass, coordinator, coordinator.changes, change
@@ -197,8 +198,6 @@ class UserSubentryFlow(ConfigSubentryFlow):
             self._slot = response.get("slot")
             self._code, self._drawn = code, drawn
             self._remove_when_expired = remove_when_expired(user_input)
-            if schedule is not None and self._slot is not None:
-                await self._set_schedule(coordinator, self._slot, schedule)
 
         if (form := await self._guarded("user", schema, add, user_input)) is not None:
             return form
