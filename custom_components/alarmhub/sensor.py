@@ -35,6 +35,7 @@ from .entity import AlarmHubEntity, connected_device_info
 from .lock import LOCK_MODEL
 from .panels.hub import CodeStatus, HubState, LockSyncState, User
 from .pending import ChangeQueue
+from .temporary_codes import async_add_temporary_code_sensors
 from .user_schedules import async_add_schedule_sensors
 
 PARALLEL_UPDATES = 0
@@ -148,6 +149,7 @@ async def async_setup_entry(
 
     async_add_entities(cloud_sensors(coordinator))
     async_add_schedule_sensors(entry, async_add_entities)
+    async_add_temporary_code_sensors(entry, async_add_entities)
     add_new_sensors()
     entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
 

@@ -93,7 +93,7 @@ SHARE_SCHEMA = vol.Schema(
 def user_subentry_types(entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
     """Return the subentry flows of an entry: users, on a hub."""
     if is_alarmdecoder(entry.data):
-        return {}  # a Vista's users stay with their actions for now
+        return {}  # a Vista's flow: vista_user_flow.py
     return {SUBENTRY_USER: UserSubentryFlow}
 
 
