@@ -31,8 +31,9 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.alarmhub.panels.hub import ArmMode
 from simulator.hub import Hub
 from simulator.locks import door_locks
+from simulator.server import SimulatorServer
 
-from .codes_helpers import FRONT, action, settle
+from .codes_helpers import FRONT, action, settle, wait_for
 from .test_code_secrets import TEST_LOGGERS
 from .test_share import Mailbox, mailbox, notify_entity, smtp_entry, text_of
 
@@ -169,3 +170,33 @@ async def test_a_code_that_cannot_be_sent_is_not_returned_either(
     assert added["share_error"] == "notify_not_found"
     assert "code" not in added
     assert hub.panel.users[added["slot"]].name == "Jo"
+
+
+async def test_a_code_for_a_user_still_queued_is_sent(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    smtp_entry: MockConfigEntry,
+    mailbox: tuple[Mailbox, int],
+    hub: Hub,
+    simulator: SimulatorServer,
+) -> None:
+    """The hub is away: the add waits in the queue; the code is sent now."""
+    port = simulator.port
+    await simulator.stop()
+    await wait_for(hass, lambda: not init_integration.runtime_data.client.connected)
+    added = await action(
+        hass,
+        "add_user",
+        init_integration.entry_id,
+        name="Jo",
+        notify_entity=notify_entity(hass, smtp_entry),
+    )
+    assert added["status"] == "queued"
+    assert added["shared"] is True
+    assert "code" not in added
+    code = await _mail(mailbox[0], 1)
+    assert "Hello Jo" in text_of(mailbox[0].messages[0])
+    simulator.port = port
+    await simulator.start()
+    await wait_for(hass, lambda: not init_integration.runtime_data.changes.changes)
+    assert hub.panel.users[4].code == code
