@@ -38,6 +38,7 @@ from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity
 from .panels.hub import CodeStatus, HubState, User
 from .pending import ChangeQueue
+from .temporary_codes import async_add_temporary_code_sensors
 from .user_schedules import async_add_schedule_sensors
 
 PARALLEL_UPDATES = 0
@@ -156,6 +157,7 @@ async def async_setup_entry(
     async_remove_lock_sync_sensors(hass, entry)
     async_add_entities(cloud_sensors(coordinator))
     async_add_schedule_sensors(entry, async_add_entities)
+    async_add_temporary_code_sensors(entry, async_add_entities)
     add_new_sensors()
     entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
 

@@ -90,7 +90,7 @@ SHARE_SCHEMA = vol.Schema(
 def user_subentry_types(entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
     """Return the subentry flows of an entry: users, on a hub."""
     if is_alarmdecoder(entry.data):
-        return {}  # a Vista's users stay with their actions for now
+        return {}  # a Vista's flow: vista_user_flow.py
     return {SUBENTRY_USER: UserSubentryFlow}
 
 
@@ -190,6 +190,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                 code=code,
                 drawn=drawn,
                 then_locks=[lock.id for lock in locks],
+                schedule=schedule,  # with the user, never a moment without
             )
             response = await submit_user_change(
                 self.hass, coordinator, coordinator.changes, change, split
@@ -198,8 +199,6 @@ class UserSubentryFlow(ConfigSubentryFlow):
             self._slot = response.get("slot")
             self._code, self._drawn = code, drawn
             self._remove_when_expired = remove_when_expired(user_input)
-            if schedule is not None and self._slot is not None:
-                await self._set_schedule(coordinator, self._slot, schedule)
 
         if (form := await self._guarded("user", schema, add, user_input)) is not None:
             return form

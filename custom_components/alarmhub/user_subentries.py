@@ -15,7 +15,10 @@ changes:
   panel that refuses (a partition is armed) keeps the user, and the user
   keeps a subentry: it is made again, and the refusal is logged.
 
-The add and reconfigure flows live in ``user_flow.py``.
+The add and reconfigure flows live in ``user_flow.py`` (a Vista's, with
+temporary codes, in ``vista_user_flow.py``). Every panel that manages user
+codes has them: a Vista's users are the list Home Assistant keeps for it
+(``panel_users.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from homeassistant.core import HomeAssistant, callback
 
 from .const import LOGGER
 from .coordinator import AlarmHubConfigEntry
-from .panels.hub import AlarmHubClient, PartitionState
+from .panels.base import Capability
+from .panels.hub import PartitionState
 from .pending import Change, Kind, Status
 
 SUBENTRY_USER: Final = "user"
@@ -60,7 +64,7 @@ def async_setup_user_subentries(
 ) -> None:
     """Keep the entry's user subentries and the panel's users in step."""
     coordinator = entry.runtime_data
-    if not isinstance(coordinator.client, AlarmHubClient):
+    if Capability.USER_CODES not in coordinator.client.capabilities:
         return
     sync = _Sync()
 
@@ -89,6 +93,8 @@ def async_setup_user_subentries(
                 sync.known.pop(uid, None)
         for uid, user in users.items():
             if (subentry := subentries.get(uid)) is None:
+                if uid in sync.known:
+                    continue  # the person deleted it: deleted_by_person acts
                 subentry = ConfigSubentry(
                     data=MappingProxyType({DATA_SLOT: user.slot, DATA_UID: uid}),
                     subentry_type=SUBENTRY_USER,

@@ -19,7 +19,8 @@
 A random code is drawn here (``hub/codes.generate_code``, within the hub's and
 the locks' limits), so it is known even when the change has to wait; the hub
 still checks it against every other code. It is returned in the response and
-nowhere else. A chosen code is never returned.
+nowhere else, or, given a notify target, sent and not returned at all
+(``code_delivery.py``). A chosen code is never returned.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.service import async_register_admin_service
 import probatio as vol
 
+from .code_delivery import NOTIFY_FIELDS, async_deliver
 from .const import DOMAIN
 from .coordinator import AlarmHubCoordinator
 from .helpers import translate_error
@@ -75,6 +77,7 @@ ADD_USER_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CODE): CODE,
         vol.Optional(ATTR_CODE_LENGTH): CODE_LENGTH,
         vol.Optional(ATTR_LOCKS): cv.entity_ids,
+        **NOTIFY_FIELDS,
     }
 )
 UPDATE_USER_SCHEMA = vol.Schema(
@@ -85,6 +88,7 @@ UPDATE_USER_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CODE): CODE,
         vol.Optional(ATTR_RANDOM_CODE, default=False): cv.boolean,
         vol.Optional(ATTR_CODE_LENGTH): CODE_LENGTH,
+        **NOTIFY_FIELDS,
     }
 )
 DELETE_USER_SCHEMA = vol.Schema(
@@ -331,7 +335,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=[lock.id for lock in locks],
         )
-        return await submit_user_change(hass, coordinator, queue, change, split)
+        response = await submit_user_change(hass, coordinator, queue, change, split)
+        name = call.data[ATTR_NAME]
+        return await async_deliver(hass, coordinator, call, response, code, name=name)
 
     async def update_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -369,7 +375,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=lock_ids if wants_code else [],
         )
-        return await submit_user_change(hass, coordinator, queue, change, split)
+        response = await submit_user_change(hass, coordinator, queue, change, split)
+        name = call.data.get(ATTR_NAME, user.name)
+        return await async_deliver(hass, coordinator, call, response, code, name=name)
 
     async def delete_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)

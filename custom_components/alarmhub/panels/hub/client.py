@@ -54,7 +54,11 @@ class AlarmHubClient:
 
     #: The hub offers every capability but panel troubles: its protocol reports
     #: no AC or battery state, so it claims none (no sensors stuck at unknown).
-    capabilities: frozenset[Capability] = frozenset(Capability) - {Capability.TROUBLE}
+    #: It keeps schedules itself, so it needs no temporary codes applied by HA.
+    capabilities: frozenset[Capability] = frozenset(Capability) - {
+        Capability.TROUBLE,
+        Capability.TEMPORARY_CODES,
+    }
 
     def __init__(
         self,
