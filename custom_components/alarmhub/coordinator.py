@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from .clips import ClipExporter
     from .locks.manager import HouseholdLocks
     from .pending import ChangeQueue
+    from .temporary_codes import TemporaryCodes
+    from .user_schedules import ScheduleTracker
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
 #: Largest hub event (its data as JSON) forwarded to the HA bus, in bytes.
@@ -75,6 +77,10 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     changes: ChangeQueue
     clips: ClipExporter
     household: HouseholdLocks
+    #: The edges of scheduled users (a hub's), the ends of temporary codes
+    #: (a Vista's): None where the panel keeps neither.
+    schedules: ScheduleTracker | None = None
+    temporary_codes: TemporaryCodes | None = None
 
     def __init__(
         self,

@@ -43,7 +43,6 @@ from .user_subentries import user_subentries
 #: Subentry data: when the user's code ends (aware ISO time).
 DATA_VALID_UNTIL: Final = "valid_until"
 
-_TRACKERS: dict[str, TemporaryCodes] = {}
 #: The time (tests put the emulator's manual clock here).
 NOW: Callable[[], datetime] = dt_util.utcnow
 
@@ -126,7 +125,7 @@ class TemporaryCodes:
         if self._timer is not None:
             self._timer()
             self._timer = None
-        _TRACKERS.pop(self.entry.entry_id, None)
+        self.entry.runtime_data.temporary_codes = None
 
 
 @callback
@@ -138,7 +137,7 @@ def async_setup_temporary_codes(
     if Capability.TEMPORARY_CODES not in coordinator.client.capabilities:
         return
     tracker = TemporaryCodes(hass, entry)
-    _TRACKERS[entry.entry_id] = tracker
+    entry.runtime_data.temporary_codes = tracker
 
     async def subentries_changed(
         hass: HomeAssistant, _entry: AlarmHubConfigEntry
@@ -161,7 +160,7 @@ def async_add_temporary_code_sensors(
         return
 
     def with_end(_state: Any) -> list[str]:
-        tracker = _TRACKERS.get(entry.entry_id)
+        tracker = entry.runtime_data.temporary_codes
         return [] if tracker is None else list(tracker.ends())
 
     async_add_hub_entities(
@@ -192,14 +191,12 @@ class TemporaryCodeSensor(AlarmHubEntity, SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the tracker's ends."""
         await super().async_added_to_hass()
-        if (
-            tracker := _TRACKERS.get(self.coordinator.config_entry.entry_id)
-        ) is not None:
+        if (tracker := self.coordinator.temporary_codes) is not None:
             self.async_on_remove(tracker.async_listen(self._handle_coordinator_update))
 
     @override
     def _snapshot(self) -> tuple[datetime, bool] | None:
-        tracker = _TRACKERS.get(self.coordinator.config_entry.entry_id)
+        tracker = self.coordinator.temporary_codes
         end = None if tracker is None else tracker.ends().get(self.uid)
         return None if end is None else (end, end <= NOW())
 

@@ -47,7 +47,6 @@ SIGNAL_SCHEDULE_EDGE: Final = DOMAIN + "_schedule_edge_{}"
 #: Subentry data: delete the user once their schedule has ended.
 DATA_REMOVE_WHEN_EXPIRED: Final = "remove_when_expired"
 
-_TRACKERS: dict[str, ScheduleTracker] = {}
 #: The time (tests put the hub simulator's manual clock here: Home Assistant's
 #: own clock cannot be frozen while the hub talks to it over a socket).
 NOW: Callable[[], datetime] = dt_util.utcnow
@@ -160,7 +159,7 @@ class ScheduleTracker:
         if self._timer is not None:
             self._timer()
             self._timer = None
-        _TRACKERS.pop(self.entry.entry_id, None)
+        self.entry.runtime_data.schedules = None
 
 
 @callback
@@ -169,7 +168,7 @@ def async_setup_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> No
     if not isinstance(entry.runtime_data.client, AlarmHubClient):
         return
     tracker = ScheduleTracker(hass, entry)
-    _TRACKERS[entry.entry_id] = tracker
+    entry.runtime_data.schedules = tracker
     tracker.async_update()
 
     @callback
@@ -229,9 +228,7 @@ class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the tracker's edges."""
         await super().async_added_to_hass()
-        if (
-            tracker := _TRACKERS.get(self.coordinator.config_entry.entry_id)
-        ) is not None:
+        if (tracker := self.coordinator.schedules) is not None:
             self.async_on_remove(tracker.async_listen(self._async_edge))
 
     @callback
@@ -240,7 +237,7 @@ class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
             self.async_write_ha_state()
 
     def _edge(self) -> tuple[datetime | None, bool] | None:
-        tracker = _TRACKERS.get(self.coordinator.config_entry.entry_id)
+        tracker = self.coordinator.schedules
         return None if tracker is None else tracker.edges.get(self.uid)
 
     @override
