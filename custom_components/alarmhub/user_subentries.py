@@ -30,7 +30,7 @@ from typing import Final
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import AlarmHubConfigEntry
 from .panels.base import Capability
 from .panels.hub import PartitionState
@@ -91,6 +91,7 @@ def async_setup_user_subentries(
             if uid not in users:
                 hass.config_entries.async_remove_subentry(entry, stale.subentry_id)
                 sync.known.pop(uid, None)
+                _take_off_household(hass, entry, stale)
         for uid, user in users.items():
             if (subentry := subentries.get(uid)) is None:
                 if uid in sync.known:
@@ -125,6 +126,24 @@ def async_setup_user_subentries(
     reconcile()
     entry.async_on_unload(coordinator.async_add_listener(reconcile))
     entry.async_on_unload(entry.add_update_listener(deleted_by_person))
+
+
+@callback
+def _take_off_household(
+    hass: HomeAssistant, entry: AlarmHubConfigEntry, stale: ConfigSubentry
+) -> None:
+    """Clear a user who left the panel (deleted at the keypad) off household locks.
+
+    Someone removed from the alarm must not keep opening the front door.
+    """
+    household = entry.runtime_data.household
+    slot = stale.data.get(DATA_SLOT)
+    if isinstance(slot, int) and (targets := household.targets_of(slot)):
+        entry.async_create_background_task(
+            hass,
+            household.async_take_off(slot, targets),
+            f"{DOMAIN} take user {slot} off household locks",
+        )
 
 
 async def _async_delete_user(

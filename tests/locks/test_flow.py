@@ -320,3 +320,31 @@ async def test_a_household_lock_taken_away_while_armed(
     assert garage.codes == OUTSIDE[GARAGE]
     assert side.codes[2] == CODE
     assert door_locks(hub).locks["1"].accepts(CODE)
+
+
+async def test_a_user_deleted_at_the_keypad_leaves_household_locks(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hub: Hub,
+    stacks: Stacks,
+    side: FakeLock,
+    patio: FakeLock,
+) -> None:
+    """Someone removed from the alarm at the hub no longer opens the side door."""
+    await _add(
+        hass,
+        init_integration,
+        {"name": "Kim", "code": CODE, "code_length": 6, "locks": [SIDE, PATIO]},
+    )
+    assert side.codes[2] == patio.codes[2] == CODE
+    await hub.commands["delete_user"]({"slot": 4})  # at the hub, not through HA
+    await wait_for(hass, lambda: "Kim" not in _titles(init_integration))
+    await wait_for(hass, lambda: side.codes == OUTSIDE[SIDE])
+    await wait_for(hass, lambda: patio.codes == OUTSIDE[PATIO])
+    for entity_id, lock in stacks.locks.items():
+        assert lock.codes == OUTSIDE[entity_id]
+    assert init_integration.runtime_data.household.users.get(4, {}) == {}
+
+
+def _titles(entry: MockConfigEntry) -> list[str]:
+    return [s.title for s in entry.subentries.values()]
