@@ -38,6 +38,7 @@ FIGURES = (
     "setup_time",
     "code_sync",
     "clip_download",
+    "clip_large",
     "memory",
     "ad2_latency",
     "serial_noise",

@@ -2,8 +2,8 @@
 
 ``alarmhub.export_clip`` (destination ``download``, 900 s) end to end: the hub
 cuts the clip from its recording (stream copy), HA streams it to disk and
-joins/rewrites it with ffmpeg (stream copy, ``+faststart``). The hub's own
-cut is timed too (the same command, run inside the simulator). The baseline, in
+keeps it as it came (ffmpeg joins only pieces). The hub's own cut is timed
+too (the same command, run inside the simulator). The baseline, in
 the same run and alternating with it, is one plain
 ``ffmpeg -ss .. -i <the same recording> -t 900 -c copy`` into a file: the
 least any copy of those 15 minutes costs on this machine. The goal is the

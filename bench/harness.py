@@ -90,10 +90,17 @@ class SimulatorProcess:
 
 @asynccontextmanager
 async def simulator(
-    site: Path = LARGE, *, pace_serial: int | None = None
+    site: Path = LARGE,
+    *,
+    pace_serial: int | None = None,
+    recording: Path | None = None,
 ) -> AsyncIterator[SimulatorProcess]:
-    """Run the simulator on ``site`` in a child process."""
+    """Run the simulator on ``site`` in a child process.
+
+    ``recording``: a video file the recorders serve as every camera's recording.
+    """
     pacing = ["--pace-serial", str(pace_serial)] if pace_serial else []
+    pacing += ["--recording", str(recording)] if recording else []
     async with child("bench.simproc", "--site", str(site), *pacing) as (proc, hello):
         yield SimulatorProcess(proc, hello)
 
@@ -190,7 +197,7 @@ async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> float:
 
 @asynccontextmanager
 async def integration(
-    site: Path = LARGE, *, serial: bool = False
+    site: Path = LARGE, *, serial: bool = False, recording: Path | None = None
 ) -> AsyncIterator[tuple[HomeAssistant, SimulatorProcess, AlarmHubCoordinator]]:
     """Run a simulator and an HA with the integration set up on it.
 
@@ -200,7 +207,10 @@ async def integration(
     overflows.
     """
     pacing = 115200 if serial else None
-    async with simulator(site, pace_serial=pacing) as sim, home_assistant() as hass:
+    async with (
+        simulator(site, pace_serial=pacing, recording=recording) as sim,
+        home_assistant() as hass,
+    ):
         entry = add_entry(hass, sim, serial=serial)
         await setup_entry(hass, entry)
         coordinator: AlarmHubCoordinator = entry.runtime_data

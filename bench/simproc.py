@@ -4,7 +4,8 @@ A real hub is another machine, so the benchmarks run the simulator in another
 process: its CPU time and memory are then its own, and it never competes with
 Home Assistant for one event loop. ``python -m bench.simproc --site FILE``
 prints ``{"port": ..., "pty": ...}`` when it is serving, then answers each JSON
-line on stdin with one JSON line on stdout:
+line on stdin with one JSON line on stdout (``--recording FILE``: every
+camera's recording is that file, e.g. the clip figure's 1080p one):
 
 ``{"op": "zone", "id": "1", "open": true}``
     set a zone; answers the ``perf_counter_ns()`` at which the hub emitted the
@@ -90,7 +91,11 @@ class BenchHub(Hub):
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    hub = BenchHub(load_site(args.site))
+    site = load_site(args.site)
+    if args.recording:  # every camera's recording is this file
+        recordings = site.get("recordings") or {}
+        site["recordings"] = {**recordings, "source": args.recording}
+    hub = BenchHub(site)
     server = SimulatorServer(hub, serial_pty=True, serial_pacing=args.pace_serial)
     await server.start()
     hub.line = server.pty_line
@@ -167,6 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.simproc")
     parser.add_argument("--site", required=True)
     parser.add_argument("--pace-serial", type=int, help="pace the pty at this baud")
+    parser.add_argument("--recording", help="serve this file as every recording")
     asyncio.run(_serve(parser.parse_args()))
 
 

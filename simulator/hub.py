@@ -70,6 +70,9 @@ class Hub:
         self.firmware: str = str(info.get("firmware", "1.0.0"))
         self.token: str | None = token if token is not None else info.get("token")
         self.pairing = pairing
+        #: ``add_user`` applies a ``schedule`` with the user (the ``schedules``
+        #: capability); False plays a hub built before that.
+        self.schedules_at_add = True
         self.seq = 0
         #: The seq and state ``get_state`` last answered for (its check).
         self._answered: tuple[int, dict[str, Any]] | None = None
@@ -143,7 +146,7 @@ class Hub:
 
     def capabilities(self) -> set[str]:
         """Return the feature names this hub serves."""
-        return {
+        names = {
             name
             for name in (
                 "partitions",
@@ -156,6 +159,9 @@ class Hub:
             )
             if self.site.get(name)
         }
+        if "users" in names and self.schedules_at_add:
+            names.add("schedules")  # set_schedule, and add_user's schedule
+        return names
 
     def check_token(self, token: object) -> bool:
         """Return True when ``token`` is the hub's token (or none is set)."""

@@ -399,6 +399,8 @@ async def cut_clip(
     clip_start: datetime,
     seconds: int,
     dest: Path,
+    *,
+    faststart: bool = True,
 ) -> None:
     """Cut ``seconds`` seconds from ``clip_start`` out of ``source`` into ``dest``.
 
@@ -406,7 +408,9 @@ async def cut_clip(
     copied, not re-encoded, so the clip starts at the last keyframe at or
     before ``clip_start`` (the exact time for a whole-second start in a
     recording from :func:`make_recording` with 1 s GOPs) and its timestamps
-    start at zero. Its ``creation_time`` is ``clip_start``.
+    start at zero. Its ``creation_time`` is ``clip_start``. Its index comes
+    before the media, unless ``faststart`` is False (after it, as many
+    recorders write their files).
 
     Raises :class:`ClipOutOfRange` when the clip is not inside the recording.
     """
@@ -442,8 +446,7 @@ async def cut_clip(
         "make_zero",
         "-metadata",
         f"creation_time={_iso(clip_start)}",
-        "-movflags",
-        "+faststart",
+        *(("-movflags", "+faststart") if faststart else ()),
     )
 
 

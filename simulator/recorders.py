@@ -86,6 +86,9 @@ class SimRecorder:
     #: Clips longer than this many seconds time out (None: never).
     slow_limit: int | None = None
     disk_full: bool = False
+    #: Clips have their index (``moov``) up front; False: at the end, as many
+    #: recorders write them.
+    faststart: bool = True
 
     def view(self) -> dict[str, Any]:
         """Return the wire form."""
@@ -146,6 +149,7 @@ class Recorders:
                 name=str(r["name"]),
                 model=get_model(str(r["model"])),
                 serial=str(r.get("serial", r["id"])),
+                faststart=bool(r.get("faststart", True)),
             )
             for r in site.get("recorders") or []
         }
@@ -296,7 +300,14 @@ class Recorders:
         """Cut a checked clip out of the recordings into ``dest``; return its size."""
         source = await self.store.recording(camera.pattern)
         try:
-            await media.cut_clip(source, self.store.start, start, length, dest)
+            await media.cut_clip(
+                source,
+                self.store.start,
+                start,
+                length,
+                dest,
+                faststart=self.recorders[camera.recorder].faststart,
+            )
         except media.MediaError as err:
             raise Rejection(ErrorCode.INTERNAL, "the recorder failed") from err
         return await asyncio.to_thread(os.path.getsize, dest)

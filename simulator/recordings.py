@@ -15,6 +15,9 @@ The site's optional ``recordings`` section sets the window and the picture::
       size: 320x180
       fps: 10
       cache_dir: /tmp/...    # default: <tmp>/alarmhub-simulator-recordings
+      source: /path/rec.mp4  # optional: a recording made elsewhere, for every
+                             # camera (the bench's realistic 1080p file); it
+                             # must last ``seconds`` and has no clock strip
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class RecordingSettings:
     size: str = "320x180"
     fps: int = 10
     cache_dir: Path = DEFAULT_CACHE_DIR
+    source: Path | None = None
 
     @classmethod
     def from_site(cls, section: Mapping[str, Any] | None) -> RecordingSettings:
@@ -56,6 +60,7 @@ class RecordingSettings:
             size=str(section.get("size", "320x180")),
             fps=int(section.get("fps", 10)),
             cache_dir=Path(section.get("cache_dir", DEFAULT_CACHE_DIR)),
+            source=Path(section["source"]) if section.get("source") else None,
         )
 
 
@@ -89,6 +94,8 @@ class RecordingStore:
 
     async def recording(self, pattern: VideoPattern) -> Path:
         """Return the recording of ``pattern``, making it first if needed."""
+        if self.settings.source is not None:
+            return self.settings.source
         path = self.path(pattern)
         lock = self._locks.setdefault(VideoPattern(pattern), asyncio.Lock())
         async with lock:

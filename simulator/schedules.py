@@ -6,6 +6,12 @@ is a user edit like the others: refused while any partition is not disarmed,
 replayable by ``change_id``. Nothing is programmed at the edges: a code is
 accepted only while its schedule is open (``Panel.check_code``), and refused
 outside it with ``code_outside_schedule``, counted as a wrong code.
+
+``add_user`` takes the same ``schedule`` (see ``read_schedule``) and applies
+it with the user, in one step: the code is never valid outside it, not even
+for a moment. The hub says so with the ``schedules`` capability in ``hello``;
+a hub built before it (``Hub.schedules_at_add`` False, for the tests) ignores
+the field, as an old hub would, and does not claim the capability.
 """
 
 from __future__ import annotations
@@ -23,17 +29,20 @@ if TYPE_CHECKING:
     from .users import UserManager
 
 
+def read_schedule(raw: Any) -> Schedule | None:
+    """Return the schedule of a request (``None``: valid at all times)."""
+    try:
+        return None if raw is None else Schedule.from_dict(raw)
+    except ProtocolError as err:
+        raise Rejection(ErrorCode.BAD_REQUEST, str(err)) from None
+
+
 def install(hub: Hub, users: UserManager) -> None:
     """Serve ``set_schedule``."""
 
     async def set_schedule(args: dict[str, Any]) -> dict[str, Any]:
         user = users.user(args.get("slot"))
-        raw = args.get("schedule")
-        try:
-            schedule = None if raw is None else Schedule.from_dict(raw)
-        except ProtocolError as err:
-            raise Rejection(ErrorCode.BAD_REQUEST, str(err)) from None
-        user.schedule = schedule
+        user.schedule = read_schedule(args.get("schedule"))
         users.publish(user)
         return {"user": users.view(user)}
 

@@ -5,7 +5,8 @@ while any partition is not disarmed: the panel only edits users when the
 whole system is disarmed):
 
 * ``add_user`` (``name``, ``code`` or ``random: true`` with ``length``,
-  optional ``slot``) puts a user in the lowest free slot. A random code is
+  optional ``slot``, optional ``schedule``: see ``schedules.py``) puts a user
+  in the lowest free slot, with their schedule in the same step. A random code is
   drawn with ``hub/codes.generate_code`` and is the only code the hub ever
   sends: once, in this response.
 * ``update_user`` (``slot``, ``name`` and/or ``code`` / ``random``).
@@ -68,6 +69,7 @@ from custom_components.alarmhub.panels.models import (
 from .clock import Timer, utc
 from .locks import DoorLocks
 from .panel import Rejection, SimUser
+from .schedules import read_schedule
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -260,6 +262,9 @@ class UserManager:
             slot = next(free, 0)
             if not slot:
                 raise Rejection(ErrorCode.BAD_REQUEST, "every user slot is taken")
+        schedule = (
+            read_schedule(args.get("schedule")) if self.hub.schedules_at_add else None
+        )
         code, drawn = self._new_code(args, None)
         generation = self._generations.get(slot, 0)
         user = SimUser(
@@ -267,6 +272,7 @@ class UserManager:
             name=name,
             code=code,
             uid=f"{slot}-{generation}" if generation else str(slot),
+            schedule=schedule,
         )
         self._set_code(user, code)
         self.panel.users[slot] = user

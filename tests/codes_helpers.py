@@ -13,6 +13,8 @@ from custom_components.alarmhub.const import DOMAIN
 
 FRONT = "lock.front_door_lock"
 BACK = "lock.back_door_lock"
+#: The demo hub's locks by id, as the user's code status sensor names them.
+LOCK_NAMES = {"1": "Front door lock", "2": "Back door lock"}
 
 
 async def settle(hass: HomeAssistant) -> None:
@@ -61,3 +63,23 @@ def state(hass: HomeAssistant, platform: str, unique_id: str) -> str | None:
         return None
     current = hass.states.get(found)
     return None if current is None else current.state
+
+
+def lock_sync(
+    hass: HomeAssistant, uid: str, lock: str
+) -> tuple[str | None, str | None]:
+    """Return where a user's code stands on a hub lock, and the lock's reason.
+
+    Read from the user's code status sensor (attributes ``locks`` and
+    ``lock_errors``, by lock name); ``(None, None)`` when the code is not on
+    the lock at all.
+    """
+    found = entity_id(hass, "sensor", f"user_{uid}_code_status")
+    current = None if found is None else hass.states.get(found)
+    if current is None:
+        return None, None
+    name = LOCK_NAMES[lock]
+    return (
+        current.attributes.get("locks", {}).get(name),
+        current.attributes.get("lock_errors", {}).get(name),
+    )

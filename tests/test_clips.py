@@ -14,7 +14,7 @@ import tracemalloc
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_TOKEN, UnitOfInformation
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -112,6 +112,9 @@ def capture(hass: HomeAssistant, event_type: str) -> list[dict[str, Any]]:
     """Collect the data of every ``event_type`` event from now on."""
     seen: list[dict[str, Any]] = []
 
+    # A callback, so it runs on the loop in the order the events fire (a plain
+    # function would run as an executor job, in any order).
+    @callback
     def listener(event: Event) -> None:
         seen.append(dict(event.data))
 
@@ -138,8 +141,8 @@ async def test_15_minute_download(
     assert await read_clock(path) == start
     assert await read_clock(path, 899.5) == at(hub, 959)
     assert (await asyncio.to_thread(path.stat)).st_size == result["size"]
-    # The index is up front (faststart), and the video was copied, not encoded
-    # again: it decodes to exactly the recording's pixels.
+    # The index is up front, as the hub made it, and the video was copied, not
+    # encoded again: it decodes to exactly the recording's pixels.
     boxes = top_level_boxes(path)
     assert boxes.index("moov") < boxes.index("mdat")
     reference = tmp_path / "reference.mp4"
@@ -164,6 +167,37 @@ async def test_15_minute_download(
     assert percents[-1] == 100
     assert done == [{**result, "success": True}]
     assert all(e["export_id"] == result["export_id"] for e in progress)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_a_clip_indexed_at_the_end_is_kept_as_it_came(
+    hass: HomeAssistant, hub: Hub, media_dir: Path, tmp_path: Path
+) -> None:
+    """A recorder that writes the index last: HA keeps its clip byte for byte.
+
+    Moving the index up front would be a second pass over the whole file.
+    """
+    recorders(hub).recorders["svr1"].faststart = False
+    start = at(hub, 30)
+    result = await export(hass, DRIVEWAY, start, 60)
+    path = Path(result["path"])
+    assert result["pieces"] == 1
+    boxes = top_level_boxes(path)
+    assert boxes.index("mdat") < boxes.index("moov")
+    reference = tmp_path / "reference.mp4"
+    store = recorders(hub).store
+    await cut_clip(
+        store.path(VideoPattern.SMPTEBARS),
+        store.start,
+        start,
+        60,
+        reference,
+        faststart=False,
+    )
+    assert await asyncio.to_thread(path.read_bytes) == await asyncio.to_thread(
+        reference.read_bytes
+    )
+    assert await read_clock(path) == start
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -100,7 +100,13 @@ async def _outcome(call: Awaitable[Any]) -> str:
     return "ok"
 
 
-async def _wait(check: Callable[[], bool], seconds: float = 10) -> None:
+#: Only a guard against a hang: every wait below ends as soon as what it waits
+#: for has happened, however slow the machine (a cold one runs ffmpeg and
+#: builds caches for the first time here).
+HANG = 120
+
+
+async def _wait(check: Callable[[], bool], seconds: float = HANG) -> None:
     async with asyncio.timeout(seconds):
         while not check():
             await asyncio.sleep(0.01)
@@ -146,12 +152,14 @@ async def test_fault_during_operations(
         hass.async_create_task(_outcome(operation.call(hass, entry.entry_id, hub)))
         for operation in operations
     ]
-    async with asyncio.timeout(5):
-        for gate in gates:
-            await gate.entered.wait()
+    entered = [asyncio.ensure_future(gate.entered.wait()) for gate in gates]
+    async with asyncio.timeout(HANG):
+        for gate, call in zip(entered, calls, strict=True):
+            await asyncio.wait([gate, call], return_when=asyncio.FIRST_COMPLETED)
+            assert gate.done(), f"answered before reaching the hub: {call.result()}"
 
     await FAULTS[fault](hass, entry, simulator)
-    async with asyncio.timeout(10):
+    async with asyncio.timeout(HANG):
         outcomes = await asyncio.gather(*calls)  # answers or errors, no hang
     await _wait(lambda: hass.states.get(HOUSE).state != "unavailable")
     for operation in operations:

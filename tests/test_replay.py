@@ -17,7 +17,7 @@ from simulator.hub import Hub
 from simulator.locks import door_locks
 from simulator.server import SimulatorServer
 
-from .codes_helpers import FRONT, action, settle, state, wait_for
+from .codes_helpers import FRONT, action, lock_sync, settle, state, wait_for
 
 # The per-lock sync sensors are disabled by default; these tests read them.
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -73,9 +73,7 @@ async def test_hub_stops_mid_change_and_ha_restarts(
     simulator.port = port
     await simulator.start()
     assert await hass.config_entries.async_setup(entry_id)
-    await wait_for(
-        hass, lambda: state(hass, "sensor", "user_4_lock_1_code") == "in_sync"
-    )
+    await wait_for(hass, lambda: lock_sync(hass, "4", "1") == ("in_sync", None))
     assert [u.name for u in hub.panel.users.values()].count("Kim") == 1
     assert door_locks(hub).locks["1"].pins == {3: CODE}
     # The lock's sync state is pushed by the hub, maybe before HA has read

@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.alarmhub.config_flow import AlarmHubConfigFlow
 from custom_components.alarmhub.const import CONF_PANEL, PANEL_ALARMDECODER
 from custom_components.alarmhub.panels.hub import ArmMode
+from custom_components.alarmhub.vista_user_flow import VistaUserSubentryFlow
 from simulator.clock import ManualClock
 from simulator.hub import Hub
 from simulator.locks import door_locks
@@ -458,12 +459,16 @@ async def test_no_code_from_the_ui_anywhere(
     }
 
 
-async def test_no_user_subentries_on_a_vista(
+async def test_a_vista_has_its_own_user_flow(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """A Vista through an AD2 keeps its users with their actions for now."""
-    vista = MockConfigEntry(domain="alarmhub", data={CONF_PANEL: PANEL_ALARMDECODER})
-    assert AlarmHubConfigFlow.async_get_supported_subentry_types(vista) == {}
+    """A Vista's users are subentries too, with temporary codes only."""
+    vista = MockConfigEntry(
+        domain="alarmhub", data={CONF_PANEL: PANEL_ALARMDECODER, "panel_type": "vista"}
+    )
+    assert AlarmHubConfigFlow.async_get_supported_subentry_types(vista) == {
+        "user": VistaUserSubentryFlow
+    }
     assert list(
         AlarmHubConfigFlow.async_get_supported_subentry_types(init_integration)
     ) == ["user"]

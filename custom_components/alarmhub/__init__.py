@@ -25,6 +25,7 @@ from .repairs import (
     async_clear_issues,
 )
 from .sentences import async_setup_voice
+from .temporary_codes import async_setup_temporary_codes
 from .user_schedules import async_setup_schedules
 from .user_subentries import async_setup_user_subentries
 
@@ -92,8 +93,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> 
     await async_setup_changes(hass, entry)
     await async_setup_household(hass, entry)
     async_setup_schedules(hass, entry)
+    async_setup_temporary_codes(hass, entry)
     if isinstance(client, AlarmDecoderPanel):
-        entry.async_on_unload(entry.add_update_listener(_async_zones_changed))
+        options = entry.options  # a subentry change is no reason to reload
+
+        async def zones_changed(
+            hass: HomeAssistant, entry: AlarmHubConfigEntry
+        ) -> None:
+            if entry.options != options:
+                await _async_zones_changed(hass, entry)
+
+        entry.async_on_unload(entry.add_update_listener(zones_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_setup_user_subentries(hass, entry)
     return True

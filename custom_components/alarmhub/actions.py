@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from .arming import async_setup_arm_service
 from .clips import async_setup_clip_services
 from .phone_swap import async_setup_phone_swap_service
+from .share_action import async_setup_share_service
 from .users import async_setup_user_services
 
 
@@ -28,3 +29,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async_setup_clip_services(hass)
     async_setup_phone_swap_service(hass)
     async_setup_user_services(hass)
+    async_setup_share_service(hass)

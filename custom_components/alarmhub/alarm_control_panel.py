@@ -53,6 +53,7 @@ async def async_setup_entry(
         async_add_entities,
         lambda state: state.partitions,
         lambda partition_id: [AlarmHubPanel(coordinator, partition_id)],
+        kinds=frozenset({"partition"}),
     )
 
 
@@ -65,7 +66,9 @@ class AlarmHubPanel(AlarmHubEntity, AlarmControlPanelEntity):
 
     def __init__(self, coordinator: AlarmHubCoordinator, partition_id: str) -> None:
         """Show one partition, with the arm modes its panel has."""
-        super().__init__(coordinator, f"partition_{partition_id}")
+        super().__init__(
+            coordinator, f"partition_{partition_id}", topic=("partition", partition_id)
+        )
         capabilities = coordinator.client.capabilities
         self._attr_supported_features = AlarmControlPanelEntityFeature(0)
         for capability, feature in FEATURES.items():

@@ -122,7 +122,13 @@ async def async_setup_entry(
             ),
         ]
 
-    async_add_hub_entities(entry, async_add_entities, lambda state: state.zones, create)
+    async_add_hub_entities(
+        entry,
+        async_add_entities,
+        lambda state: state.zones,
+        create,
+        kinds=frozenset({"zone"}),
+    )
     async_add_duress_sensors(entry, async_add_entities)
     if Capability.TROUBLE in coordinator.client.capabilities:
         async_add_hub_entities(
@@ -133,6 +139,7 @@ async def async_setup_entry(
                 AlarmHubPartitionTroubleSensor(coordinator, partition_id, description)
                 for description in PARTITION_TROUBLES
             ],
+            kinds=frozenset({"partition"}),
         )
 
 

@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LOGGER, MANUFACTURER
-from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .coordinator import ANY_ID, AlarmHubConfigEntry, AlarmHubCoordinator
 from .entity import AlarmHubEntity, async_add_hub_entities, connected_device_info
 from .panels.base import Capability
 from .panels.hub import AlarmHubError
@@ -44,6 +44,7 @@ async def async_setup_entry(
             if camera.recorder in state.recorders
         ],
         lambda key: [AlarmHubCamera(coordinator, key)],
+        kinds=frozenset({"camera", "recorder"}),
     )
 
 
@@ -54,7 +55,13 @@ class AlarmHubCamera(AlarmHubEntity, CameraEntity):
 
     def __init__(self, coordinator: AlarmHubCoordinator, camera_id: str) -> None:
         """Show one camera on its recorder's device."""
-        AlarmHubEntity.__init__(self, coordinator, f"camera_{camera_id}")
+        # Shows its camera and whichever recorder that hangs off.
+        AlarmHubEntity.__init__(
+            self,
+            coordinator,
+            f"camera_{camera_id}",
+            topic=frozenset({("camera", camera_id), ("recorder", ANY_ID)}),
+        )
         CameraEntity.__init__(self)
         self.camera_id = camera_id
         camera = coordinator.data.cameras[camera_id]

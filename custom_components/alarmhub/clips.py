@@ -6,10 +6,10 @@ what it made. Lengths are checked against the recorder's model
 (:mod:`.hub.recorders`, the same table the hub uses) before the hub is asked.
 
 * ``download`` fetches the clip from the hub's HTTP port into a hidden work
-  folder next to its final place under HA's media directory (in pieces when
-  the recorder times out), joins and rewrites it with ffmpeg (stream copy,
-  ``+faststart``) and renames it into place; the answer holds its path and
-  media source id. Nothing is left behind when it fails.
+  folder next to its final place under HA's media directory, written once as
+  it arrives, and renames it into place (when the recorder timed out and it
+  came in pieces, ffmpeg joins them first, by stream copy); the answer holds
+  its path and media source id. Nothing is left behind when it fails.
 * ``upload`` has the recorder send the clip to the account's cloud store; the
   answer holds the store's new counters (also shown by the cloud sensors).
 
@@ -58,7 +58,6 @@ from .panels.hub import AlarmHubError
 from .panels.hub.clips import (
     can_fetch_files,
     download_clip,
-    is_faststart,
     join_clips,
     upload_clip,
 )
@@ -292,15 +291,13 @@ class ClipExporter:
                 workdir,
                 on_progress=progress,
             )
-            joined = workdir / "clip.mp4"
-            if len(parts) == 1 and await hass.async_add_executor_job(
-                is_faststart, parts[0]
-            ):
-                # The hub's clip is whole and indexed up front: keep it as is
-                # (joining would only copy it, a second pass over the file).
-                joined = parts[0]
-            else:
+            joined = parts[0]
+            if len(parts) > 1:
+                joined = workdir / "clip.mp4"
                 await join_clips(get_ffmpeg_manager(hass).binary, parts, joined)
+            # else the hub's clip, whole, is kept as it came: rewriting it,
+            # even only to move its index up front, would be a second pass
+            # over the file (players find the index wherever it is).
             size = await hass.async_add_executor_job(os.path.getsize, joined)
             await hass.async_add_executor_job(os.replace, joined, dest)
             done = True

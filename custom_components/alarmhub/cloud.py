@@ -87,7 +87,7 @@ class AlarmHubCloudSensor(AlarmHubEntity, SensorEntity):
         self, coordinator: AlarmHubCoordinator, description: CloudSensorDescription
     ) -> None:
         """Show ``description`` of the account's store."""
-        super().__init__(coordinator, description.key)
+        super().__init__(coordinator, description.key, topic=("cloud", CLOUD_ID))
         self.entity_description = description
 
     @override

@@ -50,7 +50,7 @@ from .panels.hub import (
 )
 from .panels.hub.protocol import ErrorCode
 from .panels.hub.transports import fetch_fingerprint
-from .user_flow import user_subentry_types
+from .vista_user_flow import subentry_types
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -101,8 +101,8 @@ class AlarmHubConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Offer users as subentries of a hub (see ``user_flow.py``)."""
-        return user_subentry_types(config_entry)
+        """Offer users as subentries (``user_flow.py``, ``vista_user_flow.py``)."""
+        return subentry_types(config_entry)
 
     def __init__(self) -> None:
         """Start with nothing known."""

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Hashable
 import contextlib
 import json
-from typing import TYPE_CHECKING, Any, cast, override
+from typing import TYPE_CHECKING, Any, Final, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from .clips import ClipExporter
     from .locks.manager import HouseholdLocks
     from .pending import ChangeQueue
+    from .temporary_codes import TemporaryCodes
+    from .user_schedules import ScheduleTracker
 
 type AlarmHubConfigEntry = ConfigEntry[AlarmHubCoordinator]
 #: Largest hub event (its data as JSON) forwarded to the HA bus, in bytes.
@@ -47,6 +49,8 @@ MAX_BUS_EVENT_DATA = 8192
 RESYNC_RETRY = 1.0
 type Topic = tuple[str, str]
 """One hub object, as its event kind and id: ``("zone", "5")``, ``("user", "12")``."""
+#: The id of a :data:`Topic` that stands for every object of its kind.
+ANY_ID: Final = "*"
 
 #: Hub events that are not state, forwarded to the HA bus as ``alarmhub_<name>``.
 BUS_EVENTS = frozenset(
@@ -73,6 +77,10 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
     changes: ChangeQueue
     clips: ClipExporter
     household: HouseholdLocks
+    #: The edges of scheduled users (a hub's), the ends of temporary codes
+    #: (a Vista's): None where the panel keeps neither.
+    schedules: ScheduleTracker | None = None
+    temporary_codes: TemporaryCodes | None = None
 
     def __init__(
         self,
@@ -224,17 +232,22 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         an event that changes another object does not call it: a large site
         has thousands of entities, and syncing codes onto locks sends
         thousands of events. Listeners without a topic hear every update.
+        A frozenset of topics listens to each; a topic whose id is
+        :data:`ANY_ID` to every object of its kind.
         """
         remove = super().async_add_listener(update_callback, context)
-        listeners = self._topics.setdefault(context, [])
-        listeners.append(update_callback)
+        topics = context if isinstance(context, frozenset) else (context,)
+        for topic in topics:
+            self._topics.setdefault(topic, []).append(update_callback)
 
         @callback
         def remove_listener() -> None:
             remove()
-            listeners.remove(update_callback)
-            if not listeners and self._topics.get(context) is listeners:
-                del self._topics[context]
+            for topic in topics:
+                listeners = self._topics[topic]
+                listeners.remove(update_callback)
+                if not listeners:
+                    del self._topics[topic]
 
         return remove_listener
 
@@ -249,6 +262,7 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
         selected = list(self._topics.get(None, ()))
         for topic in topics:
             selected += self._topics.get(topic, ())
+            selected += self._topics.get((topic[0], ANY_ID), ())
         self.updated_topics = topics
         try:
             for update_callback in selected:

@@ -52,6 +52,7 @@ def async_add_duress_sensors(
         async_add_entities,
         lambda state: state.partitions,
         lambda key: [AlarmHubDuressSensor(coordinator, key)],
+        kinds=frozenset({"partition"}),
     )
 
 

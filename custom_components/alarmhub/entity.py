@@ -34,7 +34,7 @@ class AlarmHubEntity(CoordinatorEntity[AlarmHubCoordinator]):
         coordinator: AlarmHubCoordinator,
         key: str,
         *,
-        topic: Topic | None = None,
+        topic: Topic | frozenset[Topic] | None = None,
     ) -> None:
         """Attach to the hub device by default."""
         super().__init__(coordinator, context=topic)
@@ -82,18 +82,30 @@ def async_add_hub_entities(
     async_add_entities: AddConfigEntryEntitiesCallback,
     keys: Callable[[HubState], Iterable[str]],
     create: Callable[[str], Iterable[Entity]],
+    *,
+    kinds: frozenset[str] | None = None,
 ) -> None:
     """Add entities for each hub object now, and whenever the hub adds one.
 
     ``keys`` lists the objects' ids in the hub's state; ``create`` makes the
     entities of one. An object the hub removes takes its entities with it
-    (see ``AlarmHubEntity``); if it comes back, it gets them again.
+    (see ``AlarmHubEntity``); if it comes back, it gets them again. ``kinds``
+    names the objects ``keys`` reads (``{"zone"}``): an update of another
+    kind of object then skips the listing (syncing codes onto locks updates
+    users thousands of times).
     """
     coordinator = entry.runtime_data
     known: set[str] = set()
 
     @callback
     def add_new() -> None:
+        topics = coordinator.updated_topics
+        if (
+            kinds is not None
+            and topics is not None
+            and all(kind not in kinds for kind, _ in topics)
+        ):
+            return
         current = list(keys(coordinator.data))
         known.intersection_update(current)
         new = [key for key in current if key not in known]

@@ -30,6 +30,7 @@ async def async_setup_entry(
         async_add_entities,
         lambda state: state.locks,
         lambda key: [AlarmHubLock(coordinator, key)],
+        kinds=frozenset({"lock"}),
     )
 
 
@@ -40,7 +41,7 @@ class AlarmHubLock(AlarmHubEntity, LockEntity):
 
     def __init__(self, coordinator: AlarmHubCoordinator, lock_id: str) -> None:
         """Show one lock, as the main entity of its device."""
-        super().__init__(coordinator, f"lock_{lock_id}")
+        super().__init__(coordinator, f"lock_{lock_id}", topic=("lock", lock_id))
         self.lock_id = lock_id
         lock = coordinator.data.locks[lock_id]
         self._attr_device_info = connected_device_info(

@@ -50,7 +50,7 @@ from .panels.hub import (
     AlarmHubRejectedError,
 )
 from .panels.hub.codes import generate_code
-from .panels.hub.usercodes import send_pin
+from .panels.hub.usercodes import add_scheduled_user, send_pin
 
 STORAGE_VERSION: Final = 1
 #: Delay before a lock that did not answer is tried again; it doubles.
@@ -103,7 +103,8 @@ class Change:
     #: Locks that get the new code once the hub took it.
     then_locks: list[str] = field(default_factory=list)
     attempts: int = 0
-    #: For ``set_schedule``: when the code is valid (None: always).
+    #: For ``set_schedule`` and ``add_user``: when the code is valid (None:
+    #: always).
     schedule: dict[str, Any] | None = None
 
     @classmethod
@@ -307,6 +308,16 @@ class ChangeQueue:
                 raise AlarmHubNotSupportedError("this panel keeps no schedules")
             return await client.set_schedule(
                 change.slot, change.schedule, change_id=change.id
+            )
+        if change.kind is Kind.ADD_USER and change.schedule is not None:
+            if not isinstance(client, AlarmHubClient):  # a Vista keeps no schedule
+                raise AlarmHubNotSupportedError("this panel keeps no schedules")
+            return await add_scheduled_user(
+                client,
+                change_id=change.id,
+                name=change.name,
+                code=change.code,
+                schedule=change.schedule,
             )
         return await client.change_user(
             UserChange(change.kind.value),

@@ -46,6 +46,7 @@ async def async_setup_entry(
         async_add_entities,
         lambda state: state.scenes,
         lambda key: [AlarmHubScene(coordinator, key)],
+        kinds=frozenset({"scene"}),
     )
 
 
@@ -66,7 +67,7 @@ class AlarmHubScene(AlarmHubEntity, Scene):
 
     def __init__(self, coordinator: AlarmHubCoordinator, scene_id: str) -> None:
         """Show one hub scene, on the hub's device."""
-        super().__init__(coordinator, f"scene_{scene_id}")
+        super().__init__(coordinator, f"scene_{scene_id}", topic=("scene", scene_id))
         self.scene_id = scene_id
         self._attr_name = coordinator.data.scenes[scene_id].name
 

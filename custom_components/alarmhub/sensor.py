@@ -5,12 +5,14 @@
   hub has not activated the new code yet, and ``failed`` when the hub refused
   the user's last change after its caller had stopped waiting (a replay).
 * ``<user> code last changed`` (timestamp, diagnostic) on the hub device.
-* ``<user> code`` (enum: pending, in_sync, removing, failed; diagnostic) on
-  each lock's device that has or gets the user's code, with the lock's
-  ``reason`` when it failed. It goes away when the code is off the lock.
+Where each user's code stands on each lock (pending, in_sync, removing,
+failed, and the lock's reason when it failed) is in the code status sensor's
+``locks`` and ``lock_errors`` attributes, by lock name. Earlier versions had a
+sensor per user and lock (4,000 registry entries on a site of 250 users and
+16 locks); set-up removes what is left of them from the entity registry.
 
-Sensors appear and disappear with users and codes; each one writes its state
-only when its own value changed.
+Sensors appear and disappear with users; each one writes its state only when
+its own value changed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+import re
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -27,14 +30,15 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cloud import cloud_sensors
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, connected_device_info
-from .lock import LOCK_MODEL
-from .panels.hub import CodeStatus, HubState, LockSyncState, User
+from .entity import AlarmHubEntity
+from .panels.hub import CodeStatus, HubState, User
 from .pending import ChangeQueue
+from .temporary_codes import async_add_temporary_code_sensors
 from .user_schedules import async_add_schedule_sensors
 
 PARALLEL_UPDATES = 0
@@ -92,16 +96,26 @@ USER_SENSORS: tuple[UserSensorDescription, ...] = (
     ),
 )
 
-# One per user and lock: thousands on a large site, so off until wanted; the
-# user's code status sensor lists every lock's sync state as attributes.
-SYNC_SENSOR = SensorEntityDescription(
-    key="code_sync",
-    translation_key="lock_code_sync",
-    device_class=SensorDeviceClass.ENUM,
-    entity_category=EntityCategory.DIAGNOSTIC,
-    entity_registry_enabled_default=False,
-    options=[state.value for state in LockSyncState],
-)
+#: Unique ids of the per-lock code sync sensors earlier versions made:
+#: ``<serial>_user_<uid>_lock_<lock id>_code``.
+_LOCK_SYNC_ID = re.compile(r"_user_.+_lock_.+_code")
+
+
+@callback
+def async_remove_lock_sync_sensors(
+    hass: HomeAssistant, entry: AlarmHubConfigEntry
+) -> None:
+    """Remove the per-lock code sync sensors of earlier versions from the registry."""
+    registry = er.async_get(hass)
+    serial = entry.runtime_data.info.serial
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        unique_id = entity.unique_id
+        if (
+            entity.domain == "sensor"
+            and unique_id.startswith(serial)
+            and _LOCK_SYNC_ID.fullmatch(unique_id, len(serial))
+        ):
+            registry.async_remove(entity.entity_id)
 
 
 async def async_setup_entry(
@@ -134,22 +148,21 @@ async def async_setup_entry(
                         AlarmHubUserSensor(coordinator, queue, user.slot, description)
                     )
                 wanted.add(key)
-            for lock_id in user.locks:
-                if lock_id not in state.locks:
-                    continue
-                if (key := (user.uid, "lock", lock_id)) not in known:
-                    new.append(AlarmHubCodeSyncSensor(coordinator, user.slot, lock_id))
-                wanted.add(key)
         if topics is None:
             known.clear()  # gone ones may come back later
         known.update(wanted)
         if new:
             async_add_entities(new)
 
+    async_remove_lock_sync_sensors(hass, entry)
     async_add_entities(cloud_sensors(coordinator))
     async_add_schedule_sensors(entry, async_add_entities)
+    async_add_temporary_code_sensors(entry, async_add_entities)
     add_new_sensors()
     entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
+
+
+type _Snapshot = tuple[str | datetime | None, dict[str, Any] | None]
 
 
 class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
@@ -174,11 +187,23 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
         self.slot = slot
         self.queue = queue
         self._attr_translation_placeholders = {"user": user.name}
+        #: [the snapshot] while an update is handled (asked for ~6 times).
+        self._held: list[_Snapshot | None] = []
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        self._held = [self._compute()]
+        try:
+            super()._handle_coordinator_update()
+        finally:
+            self._held = []
 
     @override
-    def _snapshot(
-        self,
-    ) -> tuple[str | datetime | None, dict[str, Any] | None] | None:
+    def _snapshot(self) -> _Snapshot | None:
+        return self._held[0] if self._held else self._compute()
+
+    def _compute(self) -> _Snapshot | None:
         data = self.coordinator.data
         user = data.users.get(str(self.slot))
         if user is None or user.uid != self.uid:  # gone, or someone new
@@ -210,54 +235,3 @@ class AlarmHubUserSensor(AlarmHubEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Return the user's locks and their sync state, where there are any."""
         return None if (snapshot := self._snapshot()) is None else snapshot[1]
-
-
-class AlarmHubCodeSyncSensor(AlarmHubEntity, SensorEntity):
-    """Whether a user's code is on a lock as it should be."""
-
-    entity_description = SYNC_SENSOR
-
-    def __init__(
-        self, coordinator: AlarmHubCoordinator, slot: int, lock_id: str
-    ) -> None:
-        """Show the user's code on one lock, on the lock's device."""
-        self.uid = coordinator.data.users[str(slot)].uid
-        super().__init__(
-            coordinator,
-            f"user_{self.uid}_lock_{lock_id}_code",
-            topic=("user", str(slot)),
-        )
-        self.slot = slot
-        self.lock_id = lock_id
-        data = coordinator.data
-        lock = data.locks[lock_id]
-        self._attr_device_info = connected_device_info(
-            coordinator, f"lock_{lock_id}", name=lock.name, model=LOCK_MODEL
-        )
-        self._attr_translation_placeholders = {"user": data.users[str(slot)].name}
-
-    @override
-    def _snapshot(self) -> tuple[str, str | None] | None:
-        user = self.coordinator.data.users.get(str(self.slot))
-        if (
-            user is None
-            or user.uid != self.uid
-            or (state := user.locks.get(self.lock_id)) is None
-        ):
-            return None
-        return state.value, user.lock_errors.get(self.lock_id)
-
-    @property
-    @override
-    def native_value(self) -> str | None:
-        """Return the sync state."""
-        return None if (snapshot := self._snapshot()) is None else snapshot[0]
-
-    @property
-    @override
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return why the lock refused the code, when it did."""
-        snapshot = self._snapshot()
-        if snapshot is None or snapshot[1] is None:
-            return None
-        return {"reason": snapshot[1]}

@@ -1,4 +1,4 @@
-"""The ``share_code`` action: send a user their code by text or email.
+"""Send a user their code by text or email (``share_code``, the flows).
 
 The message is a template that may use ``name`` (the user's name), ``code``
 and ``locks`` (the names of the locks the code is in sync on). It goes out
@@ -6,8 +6,10 @@ through Home Assistant's notify: a notify entity (``notify.send_message``,
 e.g. an SMTP recipient) or a legacy notify action such as ``notify.smtp`` or
 an SMS gateway's.
 
-The hub never gives a code back, so the caller passes it (typically the
-``code`` an ``add_user`` response just returned).
+The hub never gives a code back, so a code is sent where it is set: the
+add-user flow's last step, ``add_user`` and ``update_user`` given a notify
+target (``code_delivery.py``), or ``share_code`` without a code, which sets
+a new random one and sends it (``share_action.py``).
 
 The notify action is run without announcing its data on the event bus: Home
 Assistant fires a ``call_service`` event with the data of every action it is
@@ -31,25 +33,17 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import (
     Context,
     HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-    callback,
 )
 from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
     TemplateError,
 )
-from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.helpers.template import Template
-import probatio as vol
 
 from .const import DOMAIN, LOGGER
 from .panels.hub import HubState, LockSyncState, User
 from .quiet_call import async_call_quietly
-from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
 ATTR_SLOT: Final = "slot"
 ATTR_CODE: Final = "code"
@@ -61,18 +55,6 @@ DEFAULT_MESSAGE: Final = (
     "{% if locks %} It also opens: {{ locks | join(', ') }}.{% endif %}"
 )
 DEFAULT_TITLE: Final = "Your alarm code"
-
-SHARE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_SLOT): vol.All(vol.Coerce(int), vol.Range(min=1)),
-        vol.Required(ATTR_CODE): cv.string,
-        vol.Exclusive(ATTR_NOTIFY_ENTITY, "target"): cv.entity_domain(NOTIFY_DOMAIN),
-        vol.Exclusive(ATTR_NOTIFY_SERVICE, "target"): cv.string,
-        vol.Optional(ATTR_MESSAGE, default=DEFAULT_MESSAGE): cv.template,
-        vol.Optional(ATTR_TITLE, default=DEFAULT_TITLE): cv.string,
-    }
-)
 
 
 def _notify_target(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -137,39 +119,3 @@ async def async_send_code(
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="share_failed"
         ) from None
-
-
-@callback
-def async_setup_share_service(hass: HomeAssistant) -> None:
-    """Register ``share_code``."""
-
-    async def share_code(call: ServiceCall) -> ServiceResponse:
-        coordinator = coordinator_for_call(hass, call)
-        slot = call.data[ATTR_SLOT]
-        if (user := coordinator.data.users.get(str(slot))) is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_user",
-                translation_placeholders={"slot": str(slot)},
-            )
-        service, target = _notify_target(dict(call.data))
-        await async_send_code(
-            hass,
-            coordinator.data,
-            user,
-            call.data[ATTR_CODE],
-            target=(service, target),
-            template=call.data[ATTR_MESSAGE],
-            title=call.data[ATTR_TITLE],
-            context=call.context,
-        )
-        return {"sent": True, "name": user.name}
-
-    async_register_admin_service(
-        hass,
-        DOMAIN,
-        "share_code",
-        share_code,
-        schema=SHARE_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )

@@ -47,6 +47,7 @@ async def async_setup_entry(
                 z.id for z in state.zones.values() if z.type not in ALWAYS_ARMED
             ],
             lambda key: [AlarmHubBypassSwitch(coordinator, key)],
+            kinds=frozenset({"zone"}),
         )
     if Capability.CHIME in capabilities:
         async_add_hub_entities(
@@ -56,6 +57,7 @@ async def async_setup_entry(
                 p.id for p in state.partitions.values() if p.chime is not None
             ],
             lambda key: [AlarmHubChimeSwitch(coordinator, key)],
+            kinds=frozenset({"partition"}),
         )
 
 

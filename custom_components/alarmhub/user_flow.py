@@ -36,8 +36,9 @@ import probatio as vol
 from .connection import is_alarmdecoder
 from .const import DOMAIN
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .panels.hub import LockSyncState, User
-from .pending import Change, Kind, Status
+from .locks.actions import split_locks
+from .panels.hub import User
+from .pending import Change, Kind
 from .schedule_form import (
     REMOVE_WHEN_EXPIRED,
     SECTION,
@@ -47,6 +48,7 @@ from .schedule_form import (
     schedule_section,
 )
 from .share import DEFAULT_MESSAGE, DEFAULT_TITLE, async_send_code, notify_target
+from .user_locks import LOCKS_SELECTOR, async_take_off, current_locks, plan_locks
 from .user_schedules import DATA_REMOVE_WHEN_EXPIRED
 from .user_subentries import DATA_UID, SUBENTRY_USER, user_subentries
 from .users import (
@@ -55,8 +57,6 @@ from .users import (
     ATTR_LOCKS,
     ATTR_NAME,
     hub_locks,
-    lock_entity_id,
-    lock_results,
     new_code,
     raise_failure,
     require_disarmed,
@@ -77,9 +77,6 @@ _LENGTH = selector.NumberSelector(
     )
 )
 _BOOLEAN = selector.BooleanSelector()
-_LOCKS = selector.EntitySelector(
-    selector.EntitySelectorConfig(domain="lock", integration=DOMAIN, multiple=True)
-)
 SHARE_SCHEMA = vol.Schema(
     {
         vol.Optional(ATTR_NOTIFY_ENTITY): selector.EntitySelector(
@@ -93,7 +90,7 @@ SHARE_SCHEMA = vol.Schema(
 def user_subentry_types(entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
     """Return the subentry flows of an entry: users, on a hub."""
     if is_alarmdecoder(entry.data):
-        return {}  # a Vista's users stay with their actions for now
+        return {}  # a Vista's flow: vista_user_flow.py
     return {SUBENTRY_USER: UserSubentryFlow}
 
 
@@ -168,7 +165,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                 vol.Required(ATTR_NAME): selector.TextSelector(),
                 vol.Optional(ATTR_CODE): _PASSWORD,
                 vol.Optional(ATTR_CODE_LENGTH, default=DEFAULT_LENGTH): _LENGTH,
-                vol.Optional(ATTR_LOCKS): _LOCKS,
+                vol.Optional(ATTR_LOCKS): LOCKS_SELECTOR,
                 **schedule_section(),
             }
         )
@@ -177,28 +174,31 @@ class UserSubentryFlow(ConfigSubentryFlow):
 
         async def add() -> None:
             require_disarmed(coordinator)
-            locks = hub_locks(self.hass, coordinator, user_input.get(ATTR_LOCKS, []))
+            split = split_locks(
+                self.hass, coordinator.household, user_input.get(ATTR_LOCKS, [])
+            )
+            locks = hub_locks(self.hass, coordinator, split.hub)
             data = {ATTR_CODE_LENGTH: int(user_input[ATTR_CODE_LENGTH])}
             if user_input.get(ATTR_CODE):
                 data[ATTR_CODE] = user_input[ATTR_CODE]
             code, drawn = new_code(coordinator, data, locks)
             schedule = read_schedule(self.hass, user_input)
+            split.follow(schedule)
             change = Change(
                 kind=Kind.ADD_USER,
                 name=user_input[ATTR_NAME],
                 code=code,
                 drawn=drawn,
                 then_locks=[lock.id for lock in locks],
+                schedule=schedule,  # with the user, never a moment without
             )
             response = await submit_user_change(
-                self.hass, coordinator, coordinator.changes, change
+                self.hass, coordinator, coordinator.changes, change, split
             )
             self._name = user_input[ATTR_NAME]
             self._slot = response.get("slot")
             self._code, self._drawn = code, drawn
             self._remove_when_expired = remove_when_expired(user_input)
-            if schedule is not None and self._slot is not None:
-                await self._set_schedule(coordinator, self._slot, schedule)
 
         if (form := await self._guarded("user", schema, add, user_input)) is not None:
             return form
@@ -305,11 +305,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
         if (user := users.get(str(uid))) is None:
             return self.async_abort(reason="user_gone")
         self._slot, self._name = user.slot, user.name
-        current = {
-            lock_entity_id(self.hass, coordinator, lock)
-            for lock, state in user.locks.items()
-            if state != LockSyncState.REMOVING and lock in coordinator.data.locks
-        }
+        current = current_locks(self.hass, coordinator, user)
         schema = self.add_suggested_values_to_schema(
             vol.Schema(
                 {
@@ -317,7 +313,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                     vol.Optional(ATTR_CODE): _PASSWORD,
                     vol.Optional(ATTR_RANDOM, default=False): _BOOLEAN,
                     vol.Optional(ATTR_CODE_LENGTH, default=DEFAULT_LENGTH): _LENGTH,
-                    vol.Optional(ATTR_LOCKS): _LOCKS,
+                    vol.Optional(ATTR_LOCKS): LOCKS_SELECTOR,
                     **schedule_section(collapsed=not user.schedule),
                 }
             ),
@@ -360,18 +356,16 @@ class UserSubentryFlow(ConfigSubentryFlow):
         current: set[str],
         user_input: dict[str, Any],
     ) -> None:
-        require_disarmed(coordinator)
-        wanted = set(user_input.get(ATTR_LOCKS, []))
-        added = hub_locks(self.hass, coordinator, sorted(wanted - current))
-        removed = hub_locks(self.hass, coordinator, sorted(current - wanted))
-        kept = hub_locks(self.hass, coordinator, sorted(current & wanted))
+        plan = plan_locks(
+            self.hass, coordinator, current, set(user_input.get(ATTR_LOCKS, []))
+        )
         chosen = user_input.get(ATTR_CODE) or None
         if chosen and user_input.get(ATTR_RANDOM):
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="code_and_random_code"
             )
         wants_code = chosen is not None or bool(user_input.get(ATTR_RANDOM))
-        if added and not wants_code:
+        if plan.adds and not wants_code:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="code_for_new_locks"
             )
@@ -383,7 +377,12 @@ class UserSubentryFlow(ConfigSubentryFlow):
             data: dict[str, Any] = {ATTR_CODE_LENGTH: int(user_input[ATTR_CODE_LENGTH])}
             if chosen is not None:
                 data[ATTR_CODE] = chosen
-            code, drawn = new_code(coordinator, data, [*kept, *added])
+            code, drawn = new_code(coordinator, data, [*plan.kept, *plan.added])
+        changed = schedule != (dict(user.schedule) if user.schedule else None)
+        if name != user.name or wants_code or changed or plan.added or plan.removed:
+            require_disarmed(coordinator)  # household locks alone: allowed armed
+        if changed:
+            plan.put.follow(schedule)
         if name != user.name or wants_code:
             await submit_user_change(
                 self.hass,
@@ -395,22 +394,15 @@ class UserSubentryFlow(ConfigSubentryFlow):
                     name=name if name != user.name else None,
                     code=code,
                     drawn=drawn,
-                    then_locks=[lock.id for lock in [*kept, *added]] if code else [],
+                    then_locks=[lock.id for lock in [*plan.kept, *plan.added]]
+                    if code
+                    else [],
                 ),
+                plan.put,
             )
-        if schedule != (dict(user.schedule) if user.schedule else None):
+        if changed:
             await self._set_schedule(coordinator, user.slot, schedule)
-        if removed:
-            clears = [
-                Change(kind=Kind.CLEAR_PIN, slot=user.slot, lock=lock.id)
-                for lock in removed
-            ]
-            futures = await coordinator.changes.submit(clears)
-            for future in futures:
-                outcome = await future
-                if outcome.status is Status.FAILED:
-                    raise_failure(outcome)
-            await lock_results(self.hass, coordinator, clears, futures)
+        await async_take_off(self.hass, coordinator, user.slot, plan)
         self._name = name
         self._code, self._drawn = code, drawn
         self._remove_when_expired = remove_when_expired(user_input)

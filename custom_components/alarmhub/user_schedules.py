@@ -47,7 +47,6 @@ SIGNAL_SCHEDULE_EDGE: Final = DOMAIN + "_schedule_edge_{}"
 #: Subentry data: delete the user once their schedule has ended.
 DATA_REMOVE_WHEN_EXPIRED: Final = "remove_when_expired"
 
-_TRACKERS: dict[str, ScheduleTracker] = {}
 #: The time (tests put the hub simulator's manual clock here: Home Assistant's
 #: own clock cannot be frozen while the hub talks to it over a socket).
 NOW: Callable[[], datetime] = dt_util.utcnow
@@ -82,6 +81,11 @@ class ScheduleTracker:
         """Call ``listener`` whenever an edge passes or schedules change."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def follows(self, key: str) -> bool:
+        """Return True if the user in slot ``key`` has or had a schedule."""
+        user = self.coordinator.data.users.get(key)
+        return user is None or user.schedule is not None or user.uid in self.edges
 
     @callback
     def async_update(self, *_: Any) -> None:
@@ -145,6 +149,9 @@ class ScheduleTracker:
         )
         if (await deleted).status is Status.FAILED:
             self._removing.discard(uid)
+            return
+        household = self.coordinator.household  # their codes off household locks
+        await household.async_take_off(slot, household.targets_of(slot))
 
     @callback
     def async_stop(self) -> None:
@@ -152,7 +159,7 @@ class ScheduleTracker:
         if self._timer is not None:
             self._timer()
             self._timer = None
-        _TRACKERS.pop(self.entry.entry_id, None)
+        self.entry.runtime_data.schedules = None
 
 
 @callback
@@ -161,9 +168,21 @@ def async_setup_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> No
     if not isinstance(entry.runtime_data.client, AlarmHubClient):
         return
     tracker = ScheduleTracker(hass, entry)
-    _TRACKERS[entry.entry_id] = tracker
+    entry.runtime_data.schedules = tracker
     tracker.async_update()
-    entry.async_on_unload(entry.runtime_data.async_add_listener(tracker.async_update))
+
+    @callback
+    def on_update() -> None:
+        # Syncing codes updates users thousands of times: only a user who
+        # has (or had) a schedule can move an edge. Other objects still count
+        # (a disarmed partition lets an expired user be removed).
+        topics = entry.runtime_data.updated_topics
+        if topics is None or any(
+            kind != "user" or tracker.follows(key) for kind, key in topics
+        ):
+            tracker.async_update()
+
+    entry.async_on_unload(entry.runtime_data.async_add_listener(on_update))
     entry.async_on_unload(tracker.async_stop)
 
 
@@ -179,6 +198,7 @@ def async_add_schedule_sensors(
         async_add_entities,
         lambda state: [u.uid for u in state.users.values() if u.schedule],
         lambda uid: [AlarmHubScheduleSensor(coordinator, uid)],
+        kinds=frozenset({"user"}),
     )
 
 
@@ -208,9 +228,7 @@ class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the tracker's edges."""
         await super().async_added_to_hass()
-        if (
-            tracker := _TRACKERS.get(self.coordinator.config_entry.entry_id)
-        ) is not None:
+        if (tracker := self.coordinator.schedules) is not None:
             self.async_on_remove(tracker.async_listen(self._async_edge))
 
     @callback
@@ -219,7 +237,7 @@ class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
             self.async_write_ha_state()
 
     def _edge(self) -> tuple[datetime | None, bool] | None:
-        tracker = _TRACKERS.get(self.coordinator.config_entry.entry_id)
+        tracker = self.coordinator.schedules
         return None if tracker is None else tracker.edges.get(self.uid)
 
     @override

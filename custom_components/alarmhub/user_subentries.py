@@ -10,11 +10,15 @@ changes:
 * a user who vanishes from the panel (deleted at the keypad or by
   ``delete_user``) loses theirs;
 * a subentry the person deletes in the UI deletes its user on the panel
-  (their code is cleared from the locks first, as ``delete_user`` does). A
+  (their code is cleared from the hub's locks first and from the household's
+  locks after, as ``delete_user`` does). A
   panel that refuses (a partition is armed) keeps the user, and the user
   keeps a subentry: it is made again, and the refusal is logged.
 
-The add and reconfigure flows live in ``user_flow.py``.
+The add and reconfigure flows live in ``user_flow.py`` (a Vista's, with
+temporary codes, in ``vista_user_flow.py``). Every panel that manages user
+codes has them: a Vista's users are the list Home Assistant keeps for it
+(``panel_users.py``).
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from typing import Final
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import AlarmHubConfigEntry
-from .panels.hub import AlarmHubClient, PartitionState
+from .panels.base import Capability
+from .panels.hub import PartitionState
 from .pending import Change, Kind, Status
 
 SUBENTRY_USER: Final = "user"
@@ -59,22 +64,38 @@ def async_setup_user_subentries(
 ) -> None:
     """Keep the entry's user subentries and the panel's users in step."""
     coordinator = entry.runtime_data
-    if not isinstance(coordinator.client, AlarmHubClient):
+    if Capability.USER_CODES not in coordinator.client.capabilities:
         return
     sync = _Sync()
+
+    @callback
+    def in_step(key: str) -> bool:
+        """Return True if a user the hub updated still matches their subentry."""
+        user = coordinator.data.users.get(key)
+        subentry_id = None if user is None else sync.known.get(user.uid)
+        subentry = None if subentry_id is None else entry.subentries.get(subentry_id)
+        return user is not None and subentry is not None and subentry.title == user.name
 
     @callback
     def reconcile() -> None:
         if not coordinator.last_update_success:
             return  # the panel's users are not known right now
+        topics = coordinator.updated_topics
+        if topics is not None and all(
+            in_step(key) for kind, key in topics if kind == "user"
+        ):
+            return  # one object changed, and no user's name or subentry
         users = {user.uid: user for user in coordinator.data.users.values()}
         subentries = user_subentries(entry)
         for uid, stale in subentries.items():
             if uid not in users:
                 hass.config_entries.async_remove_subentry(entry, stale.subentry_id)
                 sync.known.pop(uid, None)
+                _take_off_household(hass, entry, stale)
         for uid, user in users.items():
             if (subentry := subentries.get(uid)) is None:
+                if uid in sync.known:
+                    continue  # the person deleted it: deleted_by_person acts
                 subentry = ConfigSubentry(
                     data=MappingProxyType({DATA_SLOT: user.slot, DATA_UID: uid}),
                     subentry_type=SUBENTRY_USER,
@@ -105,6 +126,24 @@ def async_setup_user_subentries(
     reconcile()
     entry.async_on_unload(coordinator.async_add_listener(reconcile))
     entry.async_on_unload(entry.add_update_listener(deleted_by_person))
+
+
+@callback
+def _take_off_household(
+    hass: HomeAssistant, entry: AlarmHubConfigEntry, stale: ConfigSubentry
+) -> None:
+    """Clear a user who left the panel (deleted at the keypad) off household locks.
+
+    Someone removed from the alarm must not keep opening the front door.
+    """
+    household = entry.runtime_data.household
+    slot = stale.data.get(DATA_SLOT)
+    if isinstance(slot, int) and (targets := household.targets_of(slot)):
+        entry.async_create_background_task(
+            hass,
+            household.async_take_off(slot, targets),
+            f"{DOMAIN} take user {slot} off household locks",
+        )
 
 
 async def _async_delete_user(
@@ -140,4 +179,6 @@ async def _async_delete_user(
             getattr(outcome.error, "code", "error"),
         )
         return False
+    household = coordinator.household
+    await household.async_take_off(slot, household.targets_of(slot))
     return True

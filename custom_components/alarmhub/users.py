@@ -19,7 +19,8 @@
 A random code is drawn here (``hub/codes.generate_code``, within the hub's and
 the locks' limits), so it is known even when the change has to wait; the hub
 still checks it against every other code. It is returned in the response and
-nowhere else. A chosen code is never returned.
+nowhere else, or, given a notify target, sent and not returned at all
+(``code_delivery.py``). A chosen code is never returned.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.service import async_register_admin_service
 import probatio as vol
 
+from .code_delivery import NOTIFY_FIELDS, async_deliver
 from .const import DOMAIN
 from .coordinator import AlarmHubCoordinator
 from .helpers import translate_error
-from .locks.actions import split_locks
+from .locks.actions import LockSplit, split_locks
 from .panels.hub import Lock, LockSyncState, PartitionState, User
 from .panels.hub.codes import (
     DEFAULT_CODE_LENGTH,
@@ -75,6 +77,7 @@ ADD_USER_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CODE): CODE,
         vol.Optional(ATTR_CODE_LENGTH): CODE_LENGTH,
         vol.Optional(ATTR_LOCKS): cv.entity_ids,
+        **NOTIFY_FIELDS,
     }
 )
 UPDATE_USER_SCHEMA = vol.Schema(
@@ -85,6 +88,7 @@ UPDATE_USER_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CODE): CODE,
         vol.Optional(ATTR_RANDOM_CODE, default=False): cv.boolean,
         vol.Optional(ATTR_CODE_LENGTH): CODE_LENGTH,
+        **NOTIFY_FIELDS,
     }
 )
 DELETE_USER_SCHEMA = vol.Schema(
@@ -291,8 +295,14 @@ async def submit_user_change(
     coordinator: AlarmHubCoordinator,
     queue: ChangeQueue,
     change: Change,
+    household: LockSplit | None = None,
 ) -> dict[str, Any]:
-    """Send an add or update; answer with the user, the code if drawn, locks."""
+    """Send an add or update (actions and flow); answer with the user, locks.
+
+    A new code is checked on the ``household`` locks first, put on after.
+    """
+    if household is not None and change.code is not None:
+        await household.check(change.code)
     (future,) = await queue.submit([change])
     outcome = await future
     raise_failure(outcome)
@@ -304,6 +314,8 @@ async def submit_user_change(
     if change.drawn:
         response[ATTR_CODE] = change.code
     response.update(await _followups(hass, coordinator, change, outcome))
+    if household is not None:
+        await household.put(response, response.get("slot"), change.code)
     return response
 
 
@@ -316,7 +328,6 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
         split = split_locks(hass, coordinator.household, call.data.get(ATTR_LOCKS, []))
         locks = hub_locks(hass, coordinator, split.hub)
         code, drawn = new_code(coordinator, dict(call.data), locks)
-        await split.check(code)
         change = Change(
             kind=Kind.ADD_USER,
             name=call.data[ATTR_NAME],
@@ -324,9 +335,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=[lock.id for lock in locks],
         )
-        response = await submit_user_change(hass, coordinator, queue, change)
-        await split.put(response, response.get("slot"), code)
-        return response
+        response = await submit_user_change(hass, coordinator, queue, change, split)
+        name = call.data[ATTR_NAME]
+        return await async_deliver(hass, coordinator, call, response, code, name=name)
 
     async def update_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -356,8 +367,6 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             else (None, False)
         )
         split = split_locks(hass, coordinator.household, [], user=user.slot)
-        if code is not None:
-            await split.check(code)
         change = Change(
             kind=Kind.UPDATE_USER,
             slot=user.slot,
@@ -366,9 +375,9 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             drawn=drawn,
             then_locks=lock_ids if wants_code else [],
         )
-        response = await submit_user_change(hass, coordinator, queue, change)
-        await split.put(response, response.get("slot"), code)
-        return response
+        response = await submit_user_change(hass, coordinator, queue, change, split)
+        name = call.data.get(ATTR_NAME, user.name)
+        return await async_deliver(hass, coordinator, call, response, code, name=name)
 
     async def delete_user(call: ServiceCall) -> ServiceResponse:
         coordinator, queue = _context(hass, call)
@@ -438,6 +447,3 @@ def async_setup_user_services(hass: HomeAssistant) -> None:
             schema=schema,
             supports_response=SupportsResponse.OPTIONAL,
         )
-    from .share import async_setup_share_service
-
-    async_setup_share_service(hass)

@@ -289,8 +289,25 @@ def test_requirements_pinned_like_home_assistant(manifest: dict[str, Any]) -> No
             core = load_json(CORE_COMPONENTS / "alarmdecoder" / "manifest.json")
             assert ADEXT_PIN in core["requirements"], "HA moved adext on"
             assert pin == ADEXT_ALARMDECODER, f"{line}: adext gets {ADEXT_ALARMDECODER}"
+        elif name == "msgspec":
+            # Neither HA nor any of its integrations pins or installs it, so
+            # nothing can ask for another version beside us.
+            assert name not in _core_requirements(), f"{line}: HA uses it now"
+            assert name not in {
+                canonical(Requirement(r).name)
+                for r in metadata.requires("homeassistant") or []
+            }
         else:
             pytest.fail(f"{line}: not pinned by HA; check it cannot clash")
+
+
+def _core_requirements() -> set[str]:
+    """Return every distribution HA's own integrations require."""
+    return {
+        canonical(Requirement(r).name)
+        for path in CORE_COMPONENTS.glob("*/manifest.json")
+        for r in load_json(path).get("requirements", [])
+    }
 
 
 def test_every_import_is_a_requirement(manifest: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ import importlib
 import inspect
 from pathlib import Path
 import re
+import sys
 
 import homeassistant
 from homeassistant.config_entries import ConfigEntryState
@@ -461,6 +462,11 @@ HA_WIDE = frozenset({"intent", "media_source"})
 
 def _per_entry_leftovers(hass: HomeAssistant, entry_id: str) -> list[str]:
     problems = []
+    # A module-level registry keyed by entry id is hass.data by another name.
+    for name, module in list(sys.modules.items()):
+        if name.startswith("custom_components.alarmhub"):
+            for attr, value in list(vars(module).items()):
+                problems += _keyed_by(value, entry_id, f"{name}.{attr}")
     for key, value in hass.data.items():
         problems += _keyed_by(value, entry_id, f"hass.data[{str(key)!r}]")
         if str(key) not in HA_WIDE:

@@ -73,3 +73,33 @@ async def test_unchanged_since_seq() -> None:
     hub.seq = 42
     answers = await _exchange(hub, "hello request", "get_state since request")
     assert answers[-1] == GOLDEN["get_state unchanged"]["message"]
+
+
+async def test_add_user_with_schedule() -> None:
+    """add_user carries the schedule: the user's very first event has it."""
+    hub = Hub(load_site(), clock=ManualClock(), token="example-token")
+    answers = await _exchange(hub, "hello request", "add_user with schedule request")
+    responses = [a for a in answers if a["type"] == "res"]
+    assert "schedules" in responses[0]["result"]["capabilities"]
+    assert responses[1] == GOLDEN["add_user with schedule response"]["message"]
+    user_events = [
+        a["data"] for a in answers if a["type"] == "evt" and a["event"] == "user"
+    ]
+    assert user_events
+    assert all(e["schedule"] is not None for e in user_events)
+    assert hub.panel.users[4].schedule is not None
+
+
+async def test_a_hub_from_before_schedules_ignores_the_field() -> None:
+    """An older hub (no ``schedules`` capability) makes the user unrestricted.
+
+    That is why the client sends the schedule in add_user only to a hub that
+    claims the capability (see ``hub/usercodes.add_scheduled_user``).
+    """
+    hub = Hub(load_site(), clock=ManualClock(), token="example-token")
+    hub.schedules_at_add = False
+    answers = await _exchange(hub, "hello request", "add_user with schedule request")
+    responses = [a for a in answers if a["type"] == "res"]
+    assert "schedules" not in responses[0]["result"]["capabilities"]
+    assert responses[1]["ok"] is True
+    assert hub.panel.users[4].schedule is None

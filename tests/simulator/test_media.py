@@ -254,7 +254,7 @@ def test_cancelling_a_recording_kills_ffmpeg_and_cleans_up(
 
     async def cancel_midway() -> None:
         task = asyncio.create_task(make_recording(tmp_path / "long.mp4", START, 3600))
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(60):  # a hang guard only
             while not part.exists():
                 await asyncio.sleep(0.02)
         task.cancel()

@@ -299,3 +299,20 @@ async def test_admin_endpoints(
         ) as response:
             assert response.status == 404
     assert recorders.cameras["2"].online is False
+
+
+async def test_a_recording_made_elsewhere_serves_every_camera(
+    site: dict[str, Any], recorders: Recorders, tmp_path: Path
+) -> None:
+    """``recordings: source:`` (the bench's 1080p file): used as is, none made."""
+    source = await recorders.store.recording(recorders.cameras["1"].pattern)
+    cache = tmp_path / "cache"
+    site["recordings"] = {**site["recordings"], "source": source, "cache_dir": cache}
+    other = recorders_of(Hub(site, clock=ManualClock(), token="t"))
+    for camera in other.cameras.values():  # smptebars and testsrc2 alike
+        assert await other.store.recording(camera.pattern) == source
+    clip = tmp_path / "clip.mp4"
+    start = other.store.start + timedelta(seconds=60)
+    await other._cut(other.cameras["2"], start, 30, clip)
+    assert await read_clock(clip) == start
+    assert not cache.exists()

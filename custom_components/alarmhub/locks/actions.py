@@ -1,4 +1,4 @@
-"""What the user actions do with household locks (called from ``users.py``).
+"""What user changes do with household locks (``users.py``, ``user_flow.py``).
 
 :func:`split_locks` sorts the ``locks`` of an action into the hub's own lock
 entities (left to the panel and its change queue) and household locks (one
@@ -9,6 +9,7 @@ lock's state to the action's response.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +18,10 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from ..const import DOMAIN
+from ..panels.hub.schedules import Schedule
 from . import target_for
 from .base import LockLimits, LockTarget, LockTargetError
+from .windows import open_now
 
 if TYPE_CHECKING:
     from .manager import HouseholdLocks
@@ -32,6 +35,16 @@ class LockSplit:
     household: HouseholdLocks
     hub: list[str] = field(default_factory=list)
     targets: list[LockTarget] = field(default_factory=list)
+    #: The change sets the user's schedule (``follow``): whether it is open
+    #: now (None: no schedule), followed before the code is put.
+    window: bool | None = None
+    sets_window: bool = False
+
+    def follow(self, schedule: Mapping[str, Any] | None) -> None:
+        """Put the code on as the user's new schedule says (off outside it)."""
+        # The flow's schedule, checked by ``schedule_form.read_schedule``.
+        parsed = None if schedule is None else Schedule.from_dict(schedule)
+        self.sets_window, self.window = True, open_now(parsed)
 
     async def _limits(self, target: LockTarget) -> LockLimits | None:
         try:
@@ -76,6 +89,8 @@ class LockSplit:
         self, response: dict[str, Any], user: int | None, code: str | None
     ) -> None:
         """Put the user's code on the household locks; report each one."""
+        if self.sets_window and user is not None:
+            await self.household.async_window(user, self.window)
         if not self.targets or code is None:
             return
         if user is None:

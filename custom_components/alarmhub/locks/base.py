@@ -57,6 +57,8 @@ class LockTarget(ABC):
 
     #: The integration (entity registry platform) this provider speaks to.
     platform: ClassVar[str]
+    #: The stack can turn a slot's code off and on again, the lock keeping it.
+    can_disable: ClassVar[bool] = False
 
     def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
         """Drive the lock ``entity_id``."""
@@ -107,6 +109,18 @@ class LockTarget(ABC):
     @abstractmethod
     async def async_clear_code(self, slot: int) -> None:
         """Clear ``slot``."""
+
+    async def async_disable_code(self, slot: int) -> None:
+        """Make the code in ``slot`` stop opening the lock (here: clear it)."""
+        await self.async_clear_code(slot)
+
+    async def async_enable_code(self, slot: int) -> None:
+        """Make a disabled code open the lock again.
+
+        A stack that cannot disable has cleared the code: only setting it
+        again can bring it back, and the code is not known here.
+        """
+        raise LockTargetError("code_unknown", permanent=True)
 
     async def async_read(self) -> SlotReading | None:
         """Return the occupied slots, or None when the stack cannot tell."""

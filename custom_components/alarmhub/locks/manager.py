@@ -2,9 +2,9 @@
 
 One :class:`HouseholdLocks` per config entry (``coordinator.household``).
 For each user and lock it keeps an :class:`Assignment` in a private ``Store``:
-the slot on the lock, and ``pending`` (the code waits to be set),
-``in_sync``, ``removing`` (the slot waits to be cleared) or ``failed`` with a
-reason. A code is stored only while it waits to be set.
+the slot on the lock and its state (see :mod:`.assignments`). A code is
+stored only while it waits to be set, or while its user has a schedule and
+the lock can only clear a code (not disable it): see :meth:`async_window`.
 
 * A slot is chosen among those the lock reports free and no other user holds;
   a slot used by a code set outside AlarmHub is never written or cleared.
@@ -14,14 +14,16 @@ reason. A code is stored only while it waits to be set.
 * After a restart, and when a lock comes back, what the lock reports wins: a
   code we believe set but the lock lacks is ``failed`` (``not_on_lock``), a
   slot waiting to be cleared that the lock reports empty is done.
+* A user's schedule (``locks/windows.py`` follows it) takes the code off the
+  user's locks at a closing edge and brings it back at the opening one; the
+  panel is not involved, so this happens while armed too.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from enum import StrEnum
+from dataclasses import asdict
 from typing import Any, Final
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
@@ -32,36 +34,16 @@ from homeassistant.helpers.storage import Store
 from ..const import DOMAIN, LOGGER
 from ..coordinator import AlarmHubConfigEntry
 from . import target_for
+from .assignments import WORK, Assignment, SyncState, free_slot
 from .base import LockLimits, LockTarget, LockTargetError
+from .windows import async_follow_schedules
+
+__all__ = ["Assignment", "HouseholdLocks", "SyncState", "async_setup_household"]
 
 STORAGE_VERSION: Final = 1
 RETRY_FIRST: Final = 30.0
 RETRY_MAX: Final = 3600.0
 ATTEMPTS: Final = 8
-
-
-class SyncState(StrEnum):
-    """Where a user's code stands on one household lock."""
-
-    PENDING = "pending"
-    IN_SYNC = "in_sync"
-    REMOVING = "removing"
-    FAILED = "failed"
-
-
-@dataclass(slots=True)
-class Assignment:
-    """One user's code on one lock."""
-
-    state: SyncState
-    slot: int | None = None
-    reason: str | None = None
-    code: str | None = None
-    attempts: int = 0
-
-    def __repr__(self) -> str:
-        """Show everything but the code."""
-        return f"Assignment({self.state}, slot={self.slot}, reason={self.reason})"
 
 
 class HouseholdLocks:
@@ -84,6 +66,10 @@ class HouseholdLocks:
         self._tasks: set[asyncio.Task[None]] = set()
         #: The locks to follow (every state change in HA is checked against it).
         self._followed: frozenset[str] = frozenset()
+        #: user slot -> whether their schedule is open now (users with one).
+        self.windows: dict[int, bool] = {}
+        #: Whether a user's schedule is open now, from the panel's users.
+        self.window_of: Callable[[int], bool | None] = lambda _user: None
 
     # --- persistence -------------------------------------------------------
 
@@ -120,7 +106,7 @@ class HouseholdLocks:
             EVENT_STATE_CHANGED, self._state_changed, event_filter=self._is_ours
         )
         for entity_id in self.lock_ids():
-            self._spawn(self._async_lock_back(entity_id))
+            self.spawn(self._async_lock_back(entity_id))
 
     async def async_stop(self) -> None:
         """Stop retrying and following locks."""
@@ -132,7 +118,8 @@ class HouseholdLocks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Any) -> None:
+        """Run ``coro`` in the background until the entry unloads."""
         task = self.hass.async_create_background_task(coro, f"{DOMAIN} household lock")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -150,7 +137,7 @@ class HouseholdLocks:
         old, new = event.data["old_state"], event.data["new_state"]
         back = new is not None and new.state != STATE_UNAVAILABLE
         if back and (old is None or old.state == STATE_UNAVAILABLE):
-            self._spawn(self._async_lock_back(event.data["entity_id"]))
+            self.spawn(self._async_lock_back(event.data["entity_id"]))
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
@@ -198,11 +185,17 @@ class HouseholdLocks:
         """Put ``code`` on each lock (once, now) and keep it there."""
         targets = list(targets)
         locks = self.users.setdefault(user, {})
+        # Outside the user's schedule the code waits for the opening edge.
+        if user not in self.windows and (window := self.window_of(user)) is not None:
+            self.windows[user] = window
+        closed = self.windows.get(user) is False
         for target in targets:
             old = locks.get(target.entity_id)
-            locks[target.entity_id] = Assignment(
+            locks[target.entity_id] = assignment = Assignment(
                 SyncState.PENDING, slot=old.slot if old else None, code=code
             )
+            if closed:
+                assignment.close()
         await self._save()
         await self._attempt_all(user, targets)
 
@@ -214,6 +207,8 @@ class HouseholdLocks:
             locks[target.entity_id] = Assignment(
                 SyncState.REMOVING, slot=locks[target.entity_id].slot
             )
+        if all(a.state is SyncState.REMOVING for a in locks.values()):
+            self.windows.pop(user, None)  # the slot may go to someone else
         await self._save()
         await self._attempt_all(user, targets)
 
@@ -240,10 +235,7 @@ class HouseholdLocks:
         lock = self._locks.setdefault(entity_id, asyncio.Lock())
         async with lock:
             assignment = self.users.get(user, {}).get(entity_id)
-            if assignment is None or assignment.state in (
-                SyncState.IN_SYNC,
-                SyncState.FAILED,
-            ):
+            if assignment is None or assignment.state not in WORK:
                 return
             try:
                 await self._apply(user, target, assignment)
@@ -260,6 +252,16 @@ class HouseholdLocks:
             del self.users[user][entity_id]
             LOGGER.debug("Cleared user %s's slot on %s", user, entity_id)
             return
+        if assignment.state is SyncState.SUSPENDING:
+            await self._suspend(target, assignment)
+            LOGGER.debug("User %s's code off %s (schedule)", user, entity_id)
+            return
+        if assignment.state is SyncState.RESUMING:
+            assert assignment.slot is not None
+            await target.async_enable_code(assignment.slot)
+            assignment.state, assignment.reason = SyncState.IN_SYNC, None
+            LOGGER.debug("User %s's code back on %s (schedule)", user, entity_id)
+            return
         assert assignment.code is not None
         limits = self.limits[entity_id] = await target.async_limits()
         if not limits.fits(assignment.code):
@@ -267,7 +269,11 @@ class HouseholdLocks:
             assignment.code = None
             return
         if assignment.slot is None:
-            assignment.slot = await self._free_slot(target, limits)
+            held = {
+                a.slot for locks in self.users.values() if (a := locks.get(entity_id))
+            }
+            reading = await target.async_read()
+            assignment.slot = free_slot(limits, reading, held)
             if assignment.slot is None:
                 assignment.state, assignment.reason = SyncState.FAILED, "no_free_slot"
                 assignment.code = None
@@ -275,28 +281,50 @@ class HouseholdLocks:
             await self._save()  # the slot is ours before anything is written
         await target.async_set_code(assignment.slot, assignment.code)
         assignment.state, assignment.reason = SyncState.IN_SYNC, None
-        assignment.code, assignment.attempts = None, 0
+        assignment.attempts = 0
+        if user not in self.windows or target.can_disable:
+            assignment.code = None  # else kept: a closing edge will clear it
         LOGGER.debug(
             "User %s's code set in slot %s on %s", user, assignment.slot, entity_id
         )
 
-    async def _free_slot(self, target: LockTarget, limits: LockLimits) -> int | None:
-        """Return a slot nobody uses: not on the lock, not held by another user.
+    async def _suspend(self, target: LockTarget, assignment: Assignment) -> None:
+        """Take a code off for its schedule: disable it, or clear it but keep it."""
+        assert assignment.slot is not None
+        if assignment.code is None and not target.can_disable:
+            # Put on before the user had a schedule: read it back if the
+            # stack can (Z-Wave JS); otherwise it is cleared all the same.
+            reading = await target.async_read() or {}
+            assignment.code = reading.get(assignment.slot)
+        await target.async_disable_code(assignment.slot)
+        assignment.state, assignment.reason = SyncState.SCHEDULED_OFF, None
+        assignment.attempts = 0
 
-        A lock that cannot be read is filled from its last slot down: codes
-        set at the lock itself usually sit in the first slots.
-        """
-        reading = await target.async_read()
-        held = {
-            a.slot
-            for locks in self.users.values()
-            if (a := locks.get(target.entity_id)) is not None
-        }
-        slots = range(limits.first_slot, limits.last_slot + 1)
-        for slot in slots if reading is not None else reversed(slots):
-            if slot not in (reading or {}) and slot not in held:
-                return slot
-        return None
+    async def async_window(self, user: int, open_now: bool | None) -> None:
+        """Follow a user's schedule: open, closed, or None (no schedule)."""
+        if open_now is None:
+            self.windows.pop(user, None)
+        else:
+            self.windows[user] = open_now
+        if not self.users.get(user):
+            return
+        moved: list[LockTarget] = []
+        for entity_id in list(self.users.get(user, {})):
+            if (target := target_for(self.hass, entity_id)) is None:
+                continue
+            async with self._locks.setdefault(entity_id, asyncio.Lock()):
+                if (assignment := self.users[user].get(entity_id)) is None:
+                    continue
+                if open_now is False:
+                    changed = assignment.close()
+                else:
+                    changed = assignment.open(target.can_disable)
+                if open_now is None and assignment.state is SyncState.IN_SYNC:
+                    assignment.code = None  # no schedule: no reason to keep it
+            if changed:
+                moved.append(target)
+        await self._save()
+        await self._attempt_all(user, moved)
 
     def _failed(
         self,
@@ -318,7 +346,7 @@ class HouseholdLocks:
         if reason == "unavailable":
             return  # tried again when the lock comes back, however long that takes
         if assignment.attempts >= ATTEMPTS:
-            if assignment.state is SyncState.PENDING:
+            if assignment.state is not SyncState.REMOVING:
                 assignment.state, assignment.code = SyncState.FAILED, None
             return
         delay = min(RETRY_MAX, RETRY_FIRST * 2 ** (assignment.attempts - 1))
@@ -326,7 +354,7 @@ class HouseholdLocks:
         @callback
         def due(_now: Any) -> None:
             self._retries.pop((user, target.entity_id), None)
-            self._spawn(self._attempt_all(user, [target]))
+            self.spawn(self._attempt_all(user, [target]))
 
         self._retries[(user, target.entity_id)] = async_call_later(
             self.hass, delay, due
@@ -367,3 +395,4 @@ async def async_setup_household(
     entry.runtime_data.household = household
     entry.async_on_unload(household.async_stop)
     await household.async_start()
+    async_follow_schedules(hass, entry)

@@ -61,6 +61,9 @@ class Capability(StrEnum):
     DURESS = "duress"
     #: Codes valid only inside a schedule the panel itself enforces.
     SCHEDULES = "schedules"
+    #: Codes with an end that Home Assistant applies: the panel keeps no
+    #: schedule, so the code is deleted at the first disarmed moment after it.
+    TEMPORARY_CODES = "temporary_codes"
 
 
 @dataclass(slots=True)

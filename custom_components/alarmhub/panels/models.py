@@ -14,13 +14,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final, Self
+from typing import Annotated, Any, Final, Self
+
+import msgspec
 
 from .exceptions import ProtocolError
 
 #: Integers on the wire (ids, seq, sizes) stay below this; a bigger one is
 #: hostile (a huge seq would blind the client to gaps from then on).
 MAX_INT: Final = 2**63
+#: An integer field as the typed decoder (``hub/state.py``) checks it: the
+#: same range ``from_dict`` allows. Plain ``int`` to everything else.
+WireInt = Annotated[int, msgspec.Meta(ge=1 - MAX_INT, le=MAX_INT - 1)]
 
 
 class PartitionState(StrEnum):
@@ -196,8 +201,8 @@ class Partition:
     open_zones: tuple[str, ...] = ()
     bypassed_zones: tuple[str, ...] = ()
     supported_options: frozenset[ArmOption] = frozenset()
-    exit_delay: int = 0
-    entry_delay: int = 0
+    exit_delay: WireInt = 0
+    entry_delay: WireInt = 0
     #: Chime on (True), off (False), or the panel has none (None).
     chime: bool | None = None
     #: Mains power present; None where the panel does not report it.
@@ -266,7 +271,7 @@ class Zone:
 class User:
     """A user of the panel. The code itself never leaves the hub."""
 
-    slot: int
+    slot: WireInt
     name: str
     status: CodeStatus
     last_changed: datetime | None = None
@@ -311,8 +316,8 @@ class Lock:
     id: str
     name: str
     state: LockState
-    min_pin_length: int = 4
-    max_pin_length: int = 8
+    min_pin_length: WireInt = 4
+    max_pin_length: WireInt = 8
     online: bool = True
 
     @classmethod
@@ -391,10 +396,10 @@ class CloudStatus:
     """
 
     id: str
-    uploads: int
-    upload_limit: int
-    storage_used: int
-    storage_limit: int
+    uploads: WireInt
+    upload_limit: WireInt
+    storage_used: WireInt
+    storage_limit: WireInt
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Self:

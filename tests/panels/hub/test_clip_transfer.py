@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 import dataclasses
+import errno
 from pathlib import Path
 
 from homeassistant.core import HomeAssistant
@@ -21,10 +22,12 @@ from custom_components.alarmhub.panels.hub import (
     WebSocketTransport,
 )
 from custom_components.alarmhub.panels.hub.clips import (
+    CHUNK,
     ClipTransferCut,
     fetch_file,
     request_download,
 )
+from custom_components.alarmhub.panels.hub.file_writer import MAX_QUEUED
 from simulator.hub import Hub
 from simulator.server import SimulatorServer
 
@@ -66,3 +69,17 @@ async def test_fewer_bytes_than_announced_is_a_cut_transfer(
     with pytest.raises(ClipTransferCut) as err:
         await fetch_file(client, longer, tmp_path / "clip.mp4")
     assert (err.value.received, err.value.size) == (ticket.size, ticket.size + 1)
+
+
+async def test_a_full_disk_stops_the_transfer(client: AlarmHubClient, hub: Hub) -> None:
+    """The disk refuses the clip (``/dev/full``): the OS's error, not a cut transfer.
+
+    15 minutes (~5 MiB), more than may wait for the disk, so the transfer
+    stops part-way rather than after the last byte.
+    """
+    ticket = await request_download(client, "1", at(hub, 0), 900)
+    assert ticket.size > MAX_QUEUED + CHUNK
+    with pytest.raises(OSError) as err:
+        await fetch_file(client, ticket, Path("/dev/full"))
+    assert err.value.errno == errno.ENOSPC
+    assert not isinstance(err.value, ClipTransferCut)

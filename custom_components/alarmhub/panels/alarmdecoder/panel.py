@@ -50,6 +50,7 @@ CAPABILITIES = frozenset(
         Capability.USER_CODES,
         Capability.CHIME,
         Capability.TROUBLE,
+        Capability.TEMPORARY_CODES,
     }
 )
 #: A DSC's keypad messages are read (armed, ready, alarm, trouble); its

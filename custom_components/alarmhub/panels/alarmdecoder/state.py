@@ -82,7 +82,10 @@ class PanelState:
         for number, config in zones.items():
             self.zones[str(number)] = self._zone(number, config)
         self.users: dict[str, User] = {
-            str(slot): User(slot=slot, name=user, status=CodeStatus.ACTIVE)
+            # A Vista's user is their number (the bus tells no more).
+            str(slot): User(
+                slot=slot, name=user, status=CodeStatus.ACTIVE, uid=str(slot)
+            )
             for slot, user in users.items()
         }
         self.user_names = dict(users)

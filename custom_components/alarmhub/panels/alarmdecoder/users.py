@@ -83,6 +83,6 @@ async def program(
         return {}
     old = state.users.get(str(slot))
     label = name or (old.name if old else f"User {slot:02d}")
-    user = User(slot=slot, name=label, status=CodeStatus.ACTIVE)
+    user = User(slot=slot, name=label, status=CodeStatus.ACTIVE, uid=str(slot))
     state.put_user(user)
     return {"user": to_dict(user)}

@@ -43,6 +43,7 @@ from .protocol import (
     encode_message,
 )
 from .results import PhoneSwapResult, SceneResult
+from .state import StateResponse, StateWire, Unchanged, decode_state, state_answer
 from .transports import Transport
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,7 +54,11 @@ class AlarmHubClient:
 
     #: The hub offers every capability but panel troubles: its protocol reports
     #: no AC or battery state, so it claims none (no sensors stuck at unknown).
-    capabilities: frozenset[Capability] = frozenset(Capability) - {Capability.TROUBLE}
+    #: It keeps schedules itself, so it needs no temporary codes applied by HA.
+    capabilities: frozenset[Capability] = frozenset(Capability) - {
+        Capability.TROUBLE,
+        Capability.TEMPORARY_CODES,
+    }
 
     def __init__(
         self,
@@ -74,6 +79,8 @@ class AlarmHubClient:
         # requests; starting at a random id keeps them from matching ours.
         self._ids = itertools.count(secrets.randbelow(1 << 30) + 1)
         self._pending: dict[int, asyncio.Future[Response]] = {}
+        #: Ids of the ``get_state`` requests waiting for their answer.
+        self._state_ids: set[int] = set()
         self._event_callbacks: list[EventCallback] = []
         #: Events seen while a ``get_state`` is waiting for its answer.
         self._late_events: list[list[Event]] = []
@@ -186,7 +193,7 @@ class AlarmHubClient:
             while True:
                 payload = await self._transport.receive()
                 try:
-                    message = decode_message(payload)
+                    message = self._state_answer(payload) or decode_message(payload)
                 except AlarmHubProtocolError as err:
                     _LOGGER.debug("Ignoring a malformed message: %s", err)
                     continue
@@ -205,6 +212,15 @@ class AlarmHubClient:
             if not self._closing and self._reader is asyncio.current_task():
                 self._reader = None
                 await self._drop(notify=True)
+
+    def _state_answer(self, payload: bytes) -> StateResponse | None:
+        """Return the answer to a waiting ``get_state``, decoded in one pass."""
+        if not self._state_ids:
+            return None
+        answer = state_answer(payload)
+        if answer is None or answer.id not in self._state_ids:
+            return None
+        return answer
 
     def _dispatch(self, event: Event) -> None:
         last = self._last_seq
@@ -318,12 +334,12 @@ class AlarmHubClient:
             result = await self._fetch_state(attempts, args)
         finally:
             self._late_events.remove(late)
-        if result.get("unchanged") is True:
-            if known is None or result.get("seq") != known.seq:
+        state = decode_state(result)
+        if isinstance(state, Unchanged):
+            if known is None or state.seq != known.seq:
                 raise AlarmHubProtocolError("unchanged answer to another seq")
             # Events after the hub's answer went to subscribers, as always.
             return known
-        state = HubState.from_dict(result)
         # Events that came after the hub's snapshot, while this coroutine
         # waited to resume, were already handed to subscribers: apply them
         # too, so the state returned is never older than what they saw. Stop
@@ -341,7 +357,9 @@ class AlarmHubClient:
         self._last_seq = max(self._last_seq or 0, state.seq)
         return state
 
-    async def _fetch_state(self, attempts: int, args: dict[str, Any]) -> dict[str, Any]:
+    async def _fetch_state(
+        self, attempts: int, args: dict[str, Any]
+    ) -> StateWire | dict[str, Any]:
         if not self._connected:
             raise AlarmHubConnectionError("not connected")
         loop = asyncio.get_running_loop()
@@ -363,6 +381,7 @@ class AlarmHubClient:
                     sends_left -= 1
                     request = Request(id=next(self._ids), cmd="get_state", args=args)
                     self._pending[request.id] = answer  # any try's answer will do
+                    self._state_ids.add(request.id)
                     ids.append(request.id)
                     damaged.clear()
                     await self._transport.send(encode_message(request))
@@ -381,6 +400,7 @@ class AlarmHubClient:
         finally:
             for request_id in ids:
                 self._pending.pop(request_id, None)
+                self._state_ids.discard(request_id)
         response = answer.result()
         if not response.ok:
             self._check_session(response, "get_state")
@@ -389,6 +409,8 @@ class AlarmHubClient:
                 response.reason or "",
                 response.details,
             )
+        if isinstance(response, StateResponse):
+            return response.wire
         return response.result
 
     async def arm(

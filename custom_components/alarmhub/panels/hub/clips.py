@@ -12,7 +12,8 @@ of the span in shorter pieces (:func:`~.recorders.fallback_pieces`,
 :func:`~.recorders.split_plan`), keeping the pieces it already has; only when
 the shortest piece times out does it give up (:class:`ClipTimeoutError`).
 :func:`join_clips` joins the pieces with ffmpeg's concat demuxer, by stream
-copy (no re-encoding), with the index up front (``+faststart``).
+copy (no re-encoding), in one pass: the index stays at the end, where
+players find it too.
 
 Nothing here logs or raises the one-time paths: they are keys to a file.
 """
@@ -35,17 +36,18 @@ from ..exceptions import (
     AlarmHubTimeoutError,
 )
 from ..models import CloudStatus, _get, _required_time
+from .file_writer import FileWriter
 from .protocol import ErrorCode
 from .recorders import fallback_pieces, split_plan
 
 if TYPE_CHECKING:
     from .client import AlarmHubClient
 
-#: Bytes read from the hub and written to disk at a time.
-CHUNK: Final = 64 * 1024
+#: The most read from the hub and handed to the disk writer at a time.
+CHUNK: Final = 256 * 1024
 
 type Progress = Callable[[float], None]
-"""Called with how many seconds of the clip are on disk so far."""
+"""Called with how many seconds of the clip have arrived so far."""
 
 
 _LOGGER = logging.getLogger(__name__)
@@ -178,32 +180,46 @@ async def fetch_file(
 ) -> None:
     """Stream a prepared clip into ``dest``, a chunk at a time.
 
+    The loop receives while a worker thread writes (:class:`.FileWriter`):
+    one pass over the file, and memory bounded by what may wait for the disk.
+
     Raises :class:`ClipTransferCut` when the transfer broke off part-way or
     the file is not the size the hub announced (``AlarmHubConnectionError``
-    when it could not start); ``dest`` may then hold part of
-    it (the caller owns and removes it).
+    when it could not start), ``OSError`` when the disk refused it (not a
+    broken transfer: never asked for again); ``dest`` may then hold part of it.
     """
-    loop = asyncio.get_running_loop()
+    writer = await FileWriter.open(dest)
+    try:
+        received = await _receive(client, ticket, writer, on_bytes)
+    finally:
+        await writer.close()  # raises the disk's failure, if any
+    if received != ticket.size:
+        raise ClipTransferCut(received, ticket.size)
+
+
+async def _receive(
+    client: AlarmHubClient,
+    ticket: ClipTicket,
+    writer: FileWriter,
+    on_bytes: Callable[[int], None] | None,
+) -> int:
+    """Hand the clip to ``writer`` until it ends or the disk fails; return bytes."""
     received = 0
     started = False
     try:
         async with client.transport.open_http(ticket.path) as response:
             started = True
-            file = await loop.run_in_executor(None, dest.open, "wb")
-            try:
-                async for chunk in response.content.iter_chunked(CHUNK):
-                    await loop.run_in_executor(None, file.write, chunk)
-                    received += len(chunk)
-                    if on_bytes is not None:
-                        on_bytes(received)
-            finally:
-                await loop.run_in_executor(None, file.close)
+            async for chunk in response.content.iter_chunked(CHUNK):
+                if not await writer.write(chunk):
+                    break  # the disk failed (outside open_http: not the hub's)
+                received += len(chunk)
+                if on_bytes is not None:
+                    on_bytes(received)
     except AlarmHubConnectionError as err:
         if started:  # it began, then broke off: not an unreachable hub
             raise ClipTransferCut(received, ticket.size) from err
         raise
-    if received != ticket.size:
-        raise ClipTransferCut(received, ticket.size)
+    return received
 
 
 async def download_clip(
@@ -283,35 +299,6 @@ def _piece_progress(
     return report
 
 
-def is_faststart(path: Path) -> bool:
-    """Return True for an MP4 whose index (``moov``) comes before its media.
-
-    Reads only the top-level box headers. Such a file, when it is the whole
-    clip in one piece, needs no rewrite: :func:`join_clips` would only copy
-    it. Anything unexpected (a truncated box, no ``moov``) is False, so the
-    caller joins as usual and ffmpeg has the last word.
-    """
-    with path.open("rb") as file:
-        end = file.seek(0, 2)
-        offset = 0
-        while offset + 8 <= end:
-            file.seek(offset)
-            header = file.read(16)
-            size, kind = int.from_bytes(header[:4]), header[4:8]
-            if size == 1 and len(header) == 16:
-                size = int.from_bytes(header[8:16])
-            elif size == 0:
-                size = end - offset
-            if size < 8 or offset + size > end:
-                return False
-            if kind == b"moov":
-                return True
-            if kind == b"mdat":
-                return False
-            offset += size
-    return False
-
-
 def _concat_listing(parts: Sequence[Path]) -> str:
     lines = ["ffconcat version 1.0"]
     for part in parts:
@@ -324,7 +311,7 @@ def _concat_listing(parts: Sequence[Path]) -> str:
 
 
 async def join_clips(ffmpeg: str, parts: Sequence[Path], dest: Path) -> None:
-    """Join ``parts`` (one or more) into the MP4 ``dest``: stream copy, faststart.
+    """Join ``parts`` (one or more) into the MP4 ``dest``: stream copy, one pass.
 
     ``dest`` should be a temporary name the caller renames when this returns;
     on failure it may hold part of the output. The ffmpeg process is killed
@@ -353,8 +340,6 @@ async def join_clips(ffmpeg: str, parts: Sequence[Path], dest: Path) -> None:
         "0",
         "-c",
         "copy",
-        "-movflags",
-        "+faststart",
         "-f",
         "mp4",
         str(dest),

@@ -26,6 +26,9 @@ from .protocol import MAX_PAYLOAD
 CONNECT_TIMEOUT = 10.0
 #: A file transfer from the hub that stalls this long has failed.
 HTTP_READ_TIMEOUT = 30.0
+#: What a file transfer from the hub buffers before it stops reading the
+#: socket (twice this at most; aiohttp's default is 64 KiB).
+HTTP_READ_BUFSIZE = 256 * 1024
 
 
 class Transport(ABC):
@@ -153,7 +156,10 @@ class WebSocketTransport(Transport):
         )
         try:
             async with self._session.get(
-                self.http_url(path), ssl=self._ssl, timeout=timeout
+                self.http_url(path),
+                ssl=self._ssl,
+                timeout=timeout,
+                read_bufsize=HTTP_READ_BUFSIZE,
             ) as response:
                 if response.status != 200:
                     raise AlarmHubConnectionError(
