@@ -249,6 +249,8 @@ async def submit_user_change(
     """
     if household is not None and change.code is not None:
         await household.check(change.code)
+        # If the panel takes the change later, the queue puts the code there.
+        change.then_household = [target.entity_id for target in household.targets]
     (future,) = await queue.submit([change])
     outcome = await future
     raise_failure(outcome)
