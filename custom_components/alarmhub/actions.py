@@ -19,7 +19,7 @@ from .arming import async_setup_arm_service
 from .clips import async_setup_clip_services
 from .phone_swap import async_setup_phone_swap_service
 from .share_action import async_setup_share_service
-from .users import async_setup_user_services
+from .user_actions import async_setup_user_services
 
 
 @callback

@@ -41,6 +41,7 @@ from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
 from .coordinator import AlarmHubConfigEntry
+from .locks import target_for
 from .panels.base import Panel, UserChange
 from .panels.exceptions import AlarmHubNotSupportedError, ErrorCode
 from .panels.hub import (
@@ -102,6 +103,9 @@ class Change:
     drawn: bool = False
     #: Locks that get the new code once the hub took it.
     then_locks: list[str] = field(default_factory=list)
+    #: Household locks (entity ids) that get it then, if the caller no longer
+    #: waits to put it there itself (the change was queued, or HA restarted).
+    then_household: list[str] = field(default_factory=list)
     attempts: int = 0
     #: For ``set_schedule`` and ``add_user``: when the code is valid (None:
     #: always).
@@ -384,9 +388,29 @@ class ChangeQueue:
             self.hass.async_create_task(self._persist())
         else:
             self._save_later()
+        waiter = self._waiters.get(change.id)
+        if change.then_household and (waiter is None or waiter.done()):
+            self._household_later(change)
         outcome = Outcome(status=Status.DONE, result=result, followups=followups)
         self._settle(change, outcome)
         self._changed(failures=cleared)
+
+    def _household_later(self, change: Change) -> None:
+        """Put a queued change's code on its household locks, now it is made."""
+        if change.code is None or change.slot is None:
+            return
+        targets = [
+            target
+            for entity_id in change.then_household
+            if (target := target_for(self.hass, entity_id)) is not None
+        ]
+        self.entry.async_create_background_task(
+            self.hass,
+            self.entry.runtime_data.household.async_put(
+                change.slot, change.code, targets
+            ),
+            f"{DOMAIN} household locks of user {change.slot}",
+        )
 
     def _reject(self, change: Change, err: AlarmHubError) -> None:
         """Drop a change the hub refused; report it."""

@@ -1,7 +1,8 @@
-"""Actions that manage users, their codes and the codes on door locks.
+"""What every change to users and their codes goes through.
 
-``add_user``, ``update_user``, ``delete_user``, ``add_code_to_locks`` and
-``remove_code_from_locks`` (``share_code`` lives in ``share.py``). Each one:
+The actions (``user_actions.py``, ``share_action.py``) and the user flows
+(``user_flow.py``, ``vista_user_flow.py``) share these rules and this path
+(:func:`submit_user_change`). Each change:
 
 1. refuses while any partition is not disarmed (``system_armed``, naming the
    partition); the hub enforces the same rule, and its refusal maps to the
@@ -31,21 +32,15 @@ from typing import Any, Final
 from homeassistant.const import Platform
 from homeassistant.core import (
     HomeAssistant,
-    ServiceCall,
-    ServiceResponse,
-    SupportsResponse,
-    callback,
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_register_admin_service
 import probatio as vol
 
-from .code_delivery import NOTIFY_FIELDS, async_deliver
 from .const import DOMAIN
 from .coordinator import AlarmHubCoordinator
 from .helpers import translate_error
-from .locks.actions import LockSplit, split_locks
+from .locks.actions import LockSplit
 from .panels.hub import Lock, LockSyncState, PartitionState, User
 from .panels.hub.codes import (
     DEFAULT_CODE_LENGTH,
@@ -54,7 +49,6 @@ from .panels.hub.codes import (
     generate_code,
 )
 from .pending import Change, ChangeQueue, Kind, Outcome, Status
-from .services import ATTR_CONFIG_ENTRY_ID, coordinator_for_call
 
 ATTR_SLOT: Final = "slot"
 ATTR_NAME: Final = "name"
@@ -69,46 +63,6 @@ CODE_LENGTH = vol.All(vol.Coerce(int), vol.Range(min=4, max=8))
 # The code is checked in the action, not by the schema: HA logs the data of a
 # call its schema refuses.
 CODE = cv.string
-
-ADD_USER_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_NAME): NAME,
-        vol.Optional(ATTR_CODE): CODE,
-        vol.Optional(ATTR_CODE_LENGTH): CODE_LENGTH,
-        vol.Optional(ATTR_LOCKS): cv.entity_ids,
-        **NOTIFY_FIELDS,
-    }
-)
-UPDATE_USER_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_SLOT): SLOT,
-        vol.Optional(ATTR_NAME): NAME,
-        vol.Optional(ATTR_CODE): CODE,
-        vol.Optional(ATTR_RANDOM_CODE, default=False): cv.boolean,
-        vol.Optional(ATTR_CODE_LENGTH): CODE_LENGTH,
-        **NOTIFY_FIELDS,
-    }
-)
-DELETE_USER_SCHEMA = vol.Schema(
-    {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, vol.Required(ATTR_SLOT): SLOT}
-)
-ADD_CODE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_SLOT): SLOT,
-        vol.Required(ATTR_CODE): CODE,
-        vol.Required(ATTR_LOCKS): cv.entity_ids,
-    }
-)
-REMOVE_CODE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_SLOT): SLOT,
-        vol.Required(ATTR_LOCKS): cv.entity_ids,
-    }
-)
 
 
 def require_disarmed(coordinator: AlarmHubCoordinator) -> None:
@@ -282,14 +236,6 @@ async def _followups(
     return await lock_results(hass, coordinator, pushed, outcome.followups)
 
 
-def _context(
-    hass: HomeAssistant, call: ServiceCall
-) -> tuple[AlarmHubCoordinator, ChangeQueue]:
-    coordinator = coordinator_for_call(hass, call)
-    require_disarmed(coordinator)
-    return coordinator, coordinator.changes
-
-
 async def submit_user_change(
     hass: HomeAssistant,
     coordinator: AlarmHubCoordinator,
@@ -303,6 +249,8 @@ async def submit_user_change(
     """
     if household is not None and change.code is not None:
         await household.check(change.code)
+        # If the panel takes the change later, the queue puts the code there.
+        change.then_household = [target.entity_id for target in household.targets]
     (future,) = await queue.submit([change])
     outcome = await future
     raise_failure(outcome)
@@ -317,133 +265,3 @@ async def submit_user_change(
     if household is not None:
         await household.put(response, response.get("slot"), change.code)
     return response
-
-
-@callback
-def async_setup_user_services(hass: HomeAssistant) -> None:
-    """Register the user and lock-code actions (and ``share_code``)."""
-
-    async def add_user(call: ServiceCall) -> ServiceResponse:
-        coordinator, queue = _context(hass, call)
-        split = split_locks(hass, coordinator.household, call.data.get(ATTR_LOCKS, []))
-        locks = hub_locks(hass, coordinator, split.hub)
-        code, drawn = new_code(coordinator, dict(call.data), locks)
-        change = Change(
-            kind=Kind.ADD_USER,
-            name=call.data[ATTR_NAME],
-            code=code,
-            drawn=drawn,
-            then_locks=[lock.id for lock in locks],
-        )
-        response = await submit_user_change(hass, coordinator, queue, change, split)
-        name = call.data[ATTR_NAME]
-        return await async_deliver(hass, coordinator, call, response, code, name=name)
-
-    async def update_user(call: ServiceCall) -> ServiceResponse:
-        coordinator, queue = _context(hass, call)
-        user = hub_user(coordinator, call.data[ATTR_SLOT])
-        wants_code = ATTR_CODE in call.data or call.data[ATTR_RANDOM_CODE]
-        if ATTR_CODE in call.data and call.data[ATTR_RANDOM_CODE]:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="code_and_random_code"
-            )
-        if not wants_code and ATTR_NAME not in call.data:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="nothing_to_change"
-            )
-        # A new code goes to every lock that has (or is getting) the old one.
-        lock_ids = [
-            lock
-            for lock, state in user.locks.items()
-            if state != LockSyncState.REMOVING and lock in coordinator.data.locks
-        ]
-        code, drawn = (
-            new_code(
-                coordinator,
-                dict(call.data),
-                [coordinator.data.locks[lock] for lock in lock_ids],
-            )
-            if wants_code
-            else (None, False)
-        )
-        split = split_locks(hass, coordinator.household, [], user=user.slot)
-        change = Change(
-            kind=Kind.UPDATE_USER,
-            slot=user.slot,
-            name=call.data.get(ATTR_NAME),
-            code=code,
-            drawn=drawn,
-            then_locks=lock_ids if wants_code else [],
-        )
-        response = await submit_user_change(hass, coordinator, queue, change, split)
-        name = call.data.get(ATTR_NAME, user.name)
-        return await async_deliver(hass, coordinator, call, response, code, name=name)
-
-    async def delete_user(call: ServiceCall) -> ServiceResponse:
-        coordinator, queue = _context(hass, call)
-        user = hub_user(coordinator, call.data[ATTR_SLOT])
-        clears = [
-            Change(kind=Kind.CLEAR_PIN, slot=user.slot, lock=lock)
-            for lock in user.locks
-            if lock in coordinator.data.locks
-        ]
-        delete = Change(kind=Kind.DELETE_USER, slot=user.slot)
-        *cleared, deleted = await queue.submit([*clears, delete])
-        outcome = await deleted
-        raise_failure(outcome)
-        response = {
-            "status": outcome.status.value,
-            **await lock_results(hass, coordinator, clears, cleared),
-        }
-        await split_locks(hass, coordinator.household, [], user=user.slot).take_off(
-            response, user.slot
-        )
-        return response
-
-    async def lock_codes(call: ServiceCall, code: str | None) -> ServiceResponse:
-        # Household locks only: allowed while armed (the panel is not touched).
-        coordinator = coordinator_for_call(hass, call)
-        queue = coordinator.changes
-        split = split_locks(hass, coordinator.household, call.data[ATTR_LOCKS])
-        if split.hub:
-            require_disarmed(coordinator)
-        user = hub_user(coordinator, call.data[ATTR_SLOT])
-        locks = hub_locks(hass, coordinator, split.hub)
-        if code is not None:
-            check_chosen_code(coordinator, code, locks)
-            await split.check(code)
-        kind = Kind.CLEAR_PIN if code is None else Kind.SET_PIN
-        changes = [
-            Change(kind=kind, slot=user.slot, lock=lock.id, code=code) for lock in locks
-        ]
-        futures = await queue.submit(changes) if changes else []
-        for future in futures:
-            raise_failure(await future)
-        response = await lock_results(hass, coordinator, changes, futures)
-        if code is None:
-            await split.take_off(response, user.slot)
-        else:
-            await split.put(response, user.slot, code)
-        return response
-
-    async def add_code_to_locks(call: ServiceCall) -> ServiceResponse:
-        return await lock_codes(call, call.data[ATTR_CODE])
-
-    async def remove_code_from_locks(call: ServiceCall) -> ServiceResponse:
-        return await lock_codes(call, None)
-
-    for name, handler, schema in (
-        ("add_user", add_user, ADD_USER_SCHEMA),
-        ("update_user", update_user, UPDATE_USER_SCHEMA),
-        ("delete_user", delete_user, DELETE_USER_SCHEMA),
-        ("add_code_to_locks", add_code_to_locks, ADD_CODE_SCHEMA),
-        ("remove_code_from_locks", remove_code_from_locks, REMOVE_CODE_SCHEMA),
-    ):
-        async_register_admin_service(
-            hass,
-            DOMAIN,
-            name,
-            handler,
-            schema=schema,
-            supports_response=SupportsResponse.OPTIONAL,
-        )

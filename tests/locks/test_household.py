@@ -178,19 +178,29 @@ async def test_user_not_on_the_panel_yet(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: SimulatorServer,
+    hub: Hub,
     side: FakeLock,
 ) -> None:
-    """While the hub is away the new user has no slot, so no lock gets a code;
-    the response says so instead of pretending."""
+    """While the hub is away the new user has no slot: the household lock gets
+    the code once the queued change has made the user, across an HA restart."""
+    port = simulator.port
     await simulator.stop()
     await wait_for(hass, lambda: hass.states.get(FRONT).state == "unavailable")
     response = await action(
         hass, "add_user", init_integration.entry_id, name="Kim", code=CODE, locks=[SIDE]
     )
     assert response["status"] == "queued"
-    assert response["locks"] == {SIDE: "not_sent"}
-    assert response["lock_errors"] == {SIDE: "user_not_created"}
+    assert response["locks"] == {SIDE: "queued"}
     assert side.codes == OUTSIDE[SIDE]
+    # HA restarts while the hub is still away: the change waits in the store.
+    assert not await hass.config_entries.async_reload(init_integration.entry_id)
+    simulator.port = port
+    await simulator.start()
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await wait_for(hass, lambda: 4 in hub.panel.users)
+    await wait_for(hass, lambda: side.codes == {**OUTSIDE[SIDE], 2: CODE})
+    household = init_integration.runtime_data.household
+    await wait_for(hass, lambda: household.status(4)[0].get(SIDE) == "in_sync")
 
 
 @pytest.mark.usefixtures("stacks")

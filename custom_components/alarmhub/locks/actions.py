@@ -94,12 +94,10 @@ class LockSplit:
         if not self.targets or code is None:
             return
         if user is None:
-            # The panel has not made the user yet (it answers once back).
+            # The panel has not made the user yet: the change queue puts the
+            # code on these locks once it has (``Change.then_household``).
             response.setdefault("locks", {}).update(
-                {t.entity_id: "not_sent" for t in self.targets}
-            )
-            response.setdefault("lock_errors", {}).update(
-                {t.entity_id: "user_not_created" for t in self.targets}
+                {t.entity_id: "queued" for t in self.targets}
             )
             return
         await self.household.async_put(user, code, self.targets)
