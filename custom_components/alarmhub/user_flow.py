@@ -24,6 +24,7 @@ from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigEntryState,
+    ConfigSubentry,
     ConfigSubentryFlow,
     SubentryFlowResult,
 )
@@ -118,6 +119,19 @@ class UserSubentryFlow(ConfigSubentryFlow):
         if self._slot is None:
             return None
         return coordinator.data.users.get(str(self._slot))
+
+    def _reconfigured_user(
+        self, coordinator: AlarmHubCoordinator
+    ) -> tuple[ConfigSubentry, User] | None:
+        """Return the subentry being reconfigured and the panel's user of it."""
+        entry = cast("AlarmHubConfigEntry", self._get_entry())
+        subentry = entry.subentries.get(self._reconfigure_subentry_id)
+        if subentry is None:
+            return None
+        uid = str(subentry.data.get(DATA_UID))
+        users = coordinator.data.users.values()
+        user = next((u for u in users if u.uid == uid), None)
+        return None if user is None else (subentry, user)
 
     async def _guarded(
         self,
@@ -298,12 +312,9 @@ class UserSubentryFlow(ConfigSubentryFlow):
         """Change the name, the code, or the locks the code is on."""
         if (coordinator := self._coordinator()) is None:
             return self.async_abort(reason="not_loaded")
-        entry = cast("AlarmHubConfigEntry", self._get_entry())
-        subentry = entry.subentries.get(self._reconfigure_subentry_id)
-        users = {user.uid: user for user in coordinator.data.users.values()}
-        uid = None if subentry is None else str(subentry.data.get(DATA_UID))
-        if (user := users.get(str(uid))) is None:
+        if (found := self._reconfigured_user(coordinator)) is None:
             return self.async_abort(reason="user_gone")
+        subentry, user = found
         self._slot, self._name = user.slot, user.name
         current = current_locks(self.hass, coordinator, user)
         schema = self.add_suggested_values_to_schema(
@@ -325,8 +336,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
                 )
                 | {
                     REMOVE_WHEN_EXPIRED: bool(
-                        subentry is not None
-                        and subentry.data.get(DATA_REMOVE_WHEN_EXPIRED)
+                        subentry.data.get(DATA_REMOVE_WHEN_EXPIRED)
                     )
                 },
             },

@@ -193,12 +193,9 @@ class VistaUserSubentryFlow(UserSubentryFlow):
         """Change the name, the code, or the end."""
         if (coordinator := self._coordinator()) is None:
             return self.async_abort(reason="not_loaded")
-        entry = cast("AlarmHubConfigEntry", self._get_entry())
-        subentry = entry.subentries.get(self._reconfigure_subentry_id)
-        users = {user.uid: user for user in coordinator.data.users.values()}
-        uid = None if subentry is None else str(subentry.data.get(DATA_UID))
-        if subentry is None or (user := users.get(str(uid))) is None:
+        if (found := self._reconfigured_user(coordinator)) is None:
             return self.async_abort(reason="user_gone")
+        subentry, user = found
         self._slot, self._name = user.slot, user.name
         schema = self.add_suggested_values_to_schema(
             vol.Schema(
