@@ -21,11 +21,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, override
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-)
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -34,10 +29,11 @@ from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
 from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
-from .entity import AlarmHubEntity, async_add_hub_entities
+from .entity import async_add_hub_entities
 from .panels.base import Capability
 from .panels.hub import PartitionState, User
 from .pending import Change, Kind, Status
+from .user_schedules import NextCodeChangeSensor
 from .user_subentries import user_subentries
 
 #: Subentry data: when the user's code ends (aware ISO time).
@@ -171,21 +167,8 @@ def async_add_temporary_code_sensors(
     )
 
 
-class TemporaryCodeSensor(AlarmHubEntity, SensorEntity):
+class TemporaryCodeSensor(NextCodeChangeSensor):
     """When a user's temporary code ends."""
-
-    entity_description = SensorEntityDescription(
-        key="next_code_change",
-        translation_key="user_code_next_change",
-        device_class=SensorDeviceClass.TIMESTAMP,
-    )
-
-    def __init__(self, coordinator: AlarmHubCoordinator, uid: str) -> None:
-        """Show one user's end."""
-        super().__init__(coordinator, f"user_{uid}_next_code_change")
-        self.uid = uid
-        user = next((u for u in coordinator.data.users.values() if u.uid == uid), None)
-        self._attr_translation_placeholders = {"user": user.name if user else uid}
 
     @override
     async def async_added_to_hass(self) -> None:

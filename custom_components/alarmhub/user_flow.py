@@ -128,9 +128,7 @@ class UserSubentryFlow(ConfigSubentryFlow):
         subentry = entry.subentries.get(self._reconfigure_subentry_id)
         if subentry is None:
             return None
-        uid = str(subentry.data.get(DATA_UID))
-        users = coordinator.data.users.values()
-        user = next((u for u in users if u.uid == uid), None)
+        user = coordinator.data.user_by_uid(str(subentry.data.get(DATA_UID)))
         return None if user is None else (subentry, user)
 
     async def _guarded(

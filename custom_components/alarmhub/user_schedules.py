@@ -202,8 +202,8 @@ def async_add_schedule_sensors(
     )
 
 
-class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
-    """When a user's code next becomes valid or invalid."""
+class NextCodeChangeSensor(AlarmHubEntity, SensorEntity):
+    """When a user's code next changes (a schedule's edge, a temporary end)."""
 
     entity_description = SensorEntityDescription(
         key="next_code_change",
@@ -212,17 +212,18 @@ class AlarmHubScheduleSensor(AlarmHubEntity, SensorEntity):
     )
 
     def __init__(self, coordinator: AlarmHubCoordinator, uid: str) -> None:
-        """Show one user's next edge."""
+        """Show one user's next change."""
         super().__init__(coordinator, f"user_{uid}_next_code_change")
         self.uid = uid
         user = self._user()
         self._attr_translation_placeholders = {"user": user.name if user else uid}
 
     def _user(self) -> User | None:
-        return next(
-            (u for u in self.coordinator.data.users.values() if u.uid == self.uid),
-            None,
-        )
+        return self.coordinator.data.user_by_uid(self.uid)
+
+
+class AlarmHubScheduleSensor(NextCodeChangeSensor):
+    """When a user's code next becomes valid or invalid."""
 
     @override
     async def async_added_to_hass(self) -> None:

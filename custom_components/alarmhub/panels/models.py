@@ -486,6 +486,10 @@ class HubState:
                 target[item.id] = item
         return state
 
+    def user_by_uid(self, uid: str) -> User | None:
+        """Return the user of this identity (their slot may be reused later)."""
+        return next((user for user in self.users.values() if user.uid == uid), None)
+
     def apply(self, event: str, data: Mapping[str, Any]) -> bool:
         """Apply a state event; return True when something changed.
 
