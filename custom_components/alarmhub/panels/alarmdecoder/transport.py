@@ -11,42 +11,17 @@ from abc import ABC, abstractmethod
 import asyncio
 from collections import deque
 import contextlib
-import logging
 
 import serialx
 
 from ..exceptions import AlarmHubConnectionError
+from ..serial_secrets import HIDE_BYTES
 
 CONNECT_TIMEOUT = 10.0
 #: An AD2 line is ~100 characters; anything this long without a newline is noise.
 MAX_BUFFER = 4096
 #: AD2USB and AD2PI default.
 DEFAULT_BAUDRATE = 115200
-
-
-class _HideBytes(logging.Filter):
-    """Keep serialx's DEBUG lines from showing the bytes we write (codes).
-
-    serialx logs every byte at DEBUG. While any AD2 serial port is open,
-    bytes in its log lines are replaced by their length.
-    """
-
-    open_ports = 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if self.open_ports and isinstance(args, tuple):
-            record.args = tuple(
-                f"<{len(a)} bytes>"
-                if isinstance(a, bytes | bytearray | memoryview)
-                else a
-                for a in args
-            )
-        return True
-
-
-_HIDE_BYTES = _HideBytes()
-logging.getLogger("serialx.descriptor_transport").addFilter(_HIDE_BYTES)
 
 
 class AD2Transport(ABC):
@@ -139,7 +114,7 @@ class SerialAD2Transport(AD2Transport):
         )
         if not self._hiding:
             self._hiding = True
-            _HIDE_BYTES.open_ports += 1
+            HIDE_BYTES.open_ports += 1
         return streams
 
     async def close(self) -> None:
@@ -147,7 +122,7 @@ class SerialAD2Transport(AD2Transport):
         await super().close()
         if self._hiding:
             self._hiding = False
-            _HIDE_BYTES.open_ports -= 1
+            HIDE_BYTES.open_ports -= 1
 
 
 class TcpAD2Transport(AD2Transport):

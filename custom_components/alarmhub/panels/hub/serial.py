@@ -16,6 +16,7 @@ import logging
 import serialx
 
 from ..exceptions import AlarmHubConnectionError
+from ..serial_secrets import HIDE_BYTES
 from .link import (
     START_TIMEOUT,
     START_TRIES,
@@ -32,33 +33,6 @@ _LOGGER = logging.getLogger(__name__)
 
 #: A line quiet this long in the middle of a frame has lost the frame's tail.
 FRAME_GAP_TIMEOUT = 0.5
-
-
-class _HideBytes(logging.Filter):
-    """Keep serialx's DEBUG lines from showing the bytes of our frames.
-
-    serialx logs every byte it reads and writes at DEBUG, and a disarm
-    request holds the user's code. Which port a line is about cannot be told,
-    so while any AlarmHub serial port is open, bytes in serialx's lines are
-    replaced by their length (for every port: the safe side).
-    """
-
-    open_ports = 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if self.open_ports and isinstance(args, tuple):
-            record.args = tuple(
-                f"<{len(a)} bytes>"
-                if isinstance(a, bytes | bytearray | memoryview)
-                else a
-                for a in args
-            )
-        return True
-
-
-_HIDE_BYTES = _HideBytes()
-logging.getLogger("serialx.descriptor_transport").addFilter(_HIDE_BYTES)
 
 
 class SerialTransport(Transport):
@@ -122,7 +96,7 @@ class SerialTransport(Transport):
             raise AlarmHubConnectionError(f"cannot open {self._url}") from err
         if not self._hiding:
             self._hiding = True
-            _HIDE_BYTES.open_ports += 1
+            HIDE_BYTES.open_ports += 1
         link, decoder, heard = await start_link(
             self._reader,
             self._writer,
@@ -236,4 +210,4 @@ class SerialTransport(Transport):
             self._reader = None
         if self._hiding:
             self._hiding = False
-            _HIDE_BYTES.open_ports -= 1
+            HIDE_BYTES.open_ports -= 1
