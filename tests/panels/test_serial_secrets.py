@@ -9,7 +9,7 @@ from custom_components.alarmhub.panels.serial_secrets import HIDE_BYTES
 SERIALX = logging.getLogger("serialx.descriptor_transport")
 
 
-def _record(args: object) -> logging.LogRecord:
+def _record(args: tuple[object, ...]) -> logging.LogRecord:
     return SERIALX.makeRecord(
         SERIALX.name, logging.DEBUG, __file__, 1, "wrote %s to %s", args, None
     )
