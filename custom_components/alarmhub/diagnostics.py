@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 import re
 from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST, CONF_TOKEN
 from homeassistant.core import HomeAssistant
+import msgspec
 
 from .const import CONF_FINGERPRINT, CONF_MASTER_CODE, CONF_SERIAL_PORT
 from .coordinator import AlarmHubConfigEntry
+from .panels.models import HubState
 
 TO_REDACT = {
     CONF_TOKEN,
@@ -52,6 +54,19 @@ def redact_personal(data: Any) -> Any:
     return data
 
 
+def _state(state: HubState) -> dict[str, Any]:
+    """Return the hub's state as dicts (its objects are msgspec Structs)."""
+    result: dict[str, Any] = {}
+    for item in fields(state):
+        value = getattr(state, item.name)
+        result[item.name] = (
+            {key: msgspec.structs.asdict(obj) for key, obj in value.items()}
+            if isinstance(value, dict)
+            else value
+        )
+    return result
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: AlarmHubConfigEntry
 ) -> dict[str, Any]:
@@ -64,7 +79,7 @@ async def async_get_config_entry_diagnostics(
                 "entry": {"data": dict(entry.data), "options": dict(entry.options)},
                 "hub": asdict(coordinator.info),
                 "connection": coordinator.diagnostics(),
-                "state": asdict(state) if state is not None else None,
+                "state": _state(state) if state is not None else None,
                 "changes": coordinator.changes.diagnostics(),
             },
             TO_REDACT,

@@ -8,9 +8,11 @@ as an event (``partition``, ``zone``, ``user``, ``alarm``, ...).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from msgspec.structs import replace
 
 from ..models import (
     CodeStatus,

@@ -31,10 +31,11 @@ answer to one is taken from it; every other message is decoded by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 import msgspec
+from msgspec.structs import replace
 
 from ..models import (
     MAX_INT,
@@ -54,20 +55,19 @@ from .protocol import MAX_PAYLOAD, Response
 _SCHEDULE_DEPTH: Final = 8
 
 
-@dataclass(slots=True, kw_only=True)
-class StateWire:
+class StateWire(msgspec.Struct, kw_only=True, gc=False):
     """A ``get_state`` result as the wire carries it: lists, not dicts."""
 
     seq: Annotated[int, msgspec.Meta(ge=0, le=MAX_INT - 1)]
     unchanged: bool | None = None
-    partitions: list[Partition] = field(default_factory=list)
-    zones: list[Zone] = field(default_factory=list)
-    users: list[User] = field(default_factory=list)
-    locks: list[Lock] = field(default_factory=list)
-    cameras: list[Camera] = field(default_factory=list)
-    recorders: list[Recorder] = field(default_factory=list)
-    scenes: list[Scene] = field(default_factory=list)
-    clouds: list[CloudStatus] = field(default_factory=list)
+    partitions: list[Partition] = msgspec.field(default_factory=list)
+    zones: list[Zone] = msgspec.field(default_factory=list)
+    users: list[User] = msgspec.field(default_factory=list)
+    locks: list[Lock] = msgspec.field(default_factory=list)
+    cameras: list[Camera] = msgspec.field(default_factory=list)
+    recorders: list[Recorder] = msgspec.field(default_factory=list)
+    scenes: list[Scene] = msgspec.field(default_factory=list)
+    clouds: list[CloudStatus] = msgspec.field(default_factory=list)
 
 
 class _Message(msgspec.Struct):
