@@ -385,7 +385,8 @@ class AlarmHubClient:
                     ids.append(request.id)
                     damaged.clear()
                     await self._transport.send(encode_message(request))
-                    waiting.append(asyncio.ensure_future(damaged.wait()))
+                    if self._transport.lossy:
+                        waiting.append(asyncio.ensure_future(damaged.wait()))
                 try:
                     await asyncio.wait(
                         waiting,

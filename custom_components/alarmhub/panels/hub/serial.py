@@ -43,6 +43,8 @@ class SerialTransport(Transport):
     it, in one CRC-checked frame per payload as before.
     """
 
+    lossy = True
+
     def __init__(self, url: str, baudrate: int = SERIAL_BAUDRATE) -> None:
         """Prepare a serial port: a device path or a serialx URL.
 

@@ -36,6 +36,8 @@ class Transport(ABC):
 
     #: Called when the line delivered a damaged frame (that payload is lost).
     on_damage: Callable[[], None] | None = None
+    #: True when the line can damage a payload (it then calls ``on_damage``).
+    lossy: bool = False
 
     @property
     def receiving(self) -> bool:
