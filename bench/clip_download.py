@@ -24,10 +24,13 @@ from pathlib import Path
 import tempfile
 import threading
 import time
+from typing import Any
 
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.alarmhub.const import DOMAIN
+from custom_components.alarmhub.coordinator import AlarmHubCoordinator
 
 from .harness import LARGE, integration
 from .memory import rss
@@ -70,6 +73,40 @@ class PeakRss:
         return self.peak - self.base
 
 
+async def clip_camera(
+    hass: HomeAssistant, sim: Any, coordinator: AlarmHubCoordinator, media: Path
+) -> tuple[str, str, dict[str, Any]]:
+    """Let HA write clips into ``media``; return a camera, its entity, its recording."""
+    hass.config.media_dirs = {"local": str(media)}
+    hass.config.allowlist_external_dirs = {str(media)}
+    camera_id = sorted(coordinator.data.cameras)[0]
+    camera = er.async_get(hass).async_get_entity_id(
+        "camera", DOMAIN, f"{coordinator.info.serial}_camera_{camera_id}"
+    )
+    assert camera is not None
+    return camera_id, camera, await sim.call("recording", camera=camera_id)
+
+
+async def export_clip(
+    hass: HomeAssistant, camera: str, start: datetime
+) -> dict[str, Any]:
+    """Export 15 minutes from ``start`` as a download; return the action's answer."""
+    result = await hass.services.async_call(
+        DOMAIN,
+        "export_clip",
+        {
+            "camera": camera,
+            "start": start.isoformat(),
+            "length": str(LENGTH),
+            "destination": "download",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(result, dict), result
+    return result
+
+
 async def plain_copy(recording: str, offset: float, dest: Path) -> float:
     """Copy 15 minutes of the recording with plain ffmpeg; return the seconds."""
     start = time.perf_counter()
@@ -110,13 +147,7 @@ async def measure(quick: bool) -> list[Row]:
         media = Path(tmp) / "media"
         media.mkdir()
         async with integration(LARGE) as (hass, sim, coordinator):
-            hass.config.media_dirs = {"local": str(media)}
-            hass.config.allowlist_external_dirs = {str(media)}
-            camera_id = sorted(coordinator.data.cameras)[0]
-            camera = er.async_get(hass).async_get_entity_id(
-                "camera", DOMAIN, f"{coordinator.info.serial}_camera_{camera_id}"
-            )
-            found = await sim.call("recording", camera=camera_id)
+            camera_id, camera, found = await clip_camera(hass, sim, coordinator, media)
             window = datetime.fromisoformat(found["start"])
             size = 0
             for n in range(rounds + 1):  # the first round warms up
@@ -136,21 +167,9 @@ async def measure(quick: bool) -> list[Row]:
                 cut = time.perf_counter() - t0
                 sampler = PeakRss()
                 t0 = time.perf_counter()
-                result = await hass.services.async_call(
-                    DOMAIN,
-                    "export_clip",
-                    {
-                        "camera": camera,
-                        "start": start.isoformat(),
-                        "length": str(LENGTH),
-                        "destination": "download",
-                    },
-                    blocking=True,
-                    return_response=True,
-                )
+                result = await export_clip(hass, camera, start)
                 took = time.perf_counter() - t0
                 peak = sampler.stop()
-                assert isinstance(result, dict), result
                 size = int(str(result["size"]))
                 os.unlink(str(result["path"]))
                 if n:

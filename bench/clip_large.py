@@ -59,14 +59,12 @@ import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.panels.hub.clips import CHUNK
 from custom_components.alarmhub.panels.hub.transports import HTTP_READ_BUFSIZE
 
-from .clip_download import LENGTH, PEAK, landed
+from .clip_download import LENGTH, PEAK, clip_camera, export_clip, landed
 from .harness import LARGE, integration
 from .memory import rss
 from .report import NOT_LANDED, Row, median, mib
@@ -286,13 +284,7 @@ async def measure(quick: bool) -> list[Row]:
         media = Path(tmp) / "media"
         media.mkdir()
         async with integration(LARGE, recording=recording) as (hass, sim, coordinator):
-            hass.config.media_dirs = {"local": str(media)}
-            hass.config.allowlist_external_dirs = {str(media)}
-            camera_id = sorted(coordinator.data.cameras)[0]
-            camera = er.async_get(hass).async_get_entity_id(
-                "camera", DOMAIN, f"{coordinator.info.serial}_camera_{camera_id}"
-            )
-            found = await sim.call("recording", camera=camera_id)
+            camera_id, camera, found = await clip_camera(hass, sim, coordinator, media)
             window = datetime.fromisoformat(found["start"])
             for n in range(rounds + 1):  # the first round warms up
                 start = window + timedelta(seconds=60 + n)
@@ -304,22 +296,10 @@ async def measure(quick: bool) -> list[Row]:
                     sampler = HighWater()
                     before, cpu = written(), time.process_time()
                     t0 = time.perf_counter()
-                    result = await hass.services.async_call(
-                        DOMAIN,
-                        "export_clip",
-                        {
-                            "camera": camera,
-                            "start": start.isoformat(),
-                            "length": str(LENGTH),
-                            "destination": "download",
-                        },
-                        blocking=True,
-                        return_response=True,
-                    )
+                    result = await export_clip(hass, camera, start)
                     took = time.perf_counter() - t0
                     wrote, cpu = _since(before), time.process_time() - cpu
                     peak = sampler.stop()
-                    assert isinstance(result, dict), result
                     assert result["pieces"] == 1, result
                     got.size = int(str(result["size"]))
                     hub_cpu = (await sim.call("stats"))["cpu"] - hub_cpu
