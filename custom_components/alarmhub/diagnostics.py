@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 import re
 from typing import Any
 
@@ -13,7 +13,7 @@ import msgspec
 
 from .const import CONF_FINGERPRINT, CONF_MASTER_CODE, CONF_SERIAL_PORT
 from .coordinator import AlarmHubConfigEntry
-from .panels.models import HubState
+from .panels.models import COLLECTIONS, HubState
 
 TO_REDACT = {
     CONF_TOKEN,
@@ -56,15 +56,16 @@ def redact_personal(data: Any) -> Any:
 
 def _state(state: HubState) -> dict[str, Any]:
     """Return the hub's state as dicts (its objects are msgspec Structs)."""
-    result: dict[str, Any] = {}
-    for item in fields(state):
-        value = getattr(state, item.name)
-        result[item.name] = (
-            {key: msgspec.structs.asdict(obj) for key, obj in value.items()}
-            if isinstance(value, dict)
-            else value
-        )
-    return result
+    return {
+        "seq": state.seq,
+        **{
+            collection: {
+                key: msgspec.structs.asdict(obj)
+                for key, obj in getattr(state, collection).items()
+            }
+            for collection, _ in COLLECTIONS.values()
+        },
+    }
 
 
 async def async_get_config_entry_diagnostics(

@@ -167,8 +167,8 @@ class _Model(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     large site has ~600 of these) is decoded straight into them in one typed
     pass (``hub/state.py``), about twice as fast as into dataclasses. Change
     one with ``msgspec.structs.replace``. Not tracked by the garbage
-    collector: they hold only strings, numbers, enums and containers of
-    those, so they can never be part of a reference cycle.
+    collector: they hold only strings, numbers, enums, times and containers
+    of those, so they can never be part of a reference cycle.
     """
 
 
