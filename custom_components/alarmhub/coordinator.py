@@ -52,6 +52,12 @@ type Topic = tuple[str, str]
 #: The id of a :data:`Topic` that stands for every object of its kind.
 ANY_ID: Final = "*"
 
+
+def every(*kinds: str) -> frozenset[Topic]:
+    """Return the topics that stand for every object of ``kinds``."""
+    return frozenset((kind, ANY_ID) for kind in kinds)
+
+
 #: Hub events that are not state, forwarded to the HA bus as ``alarmhub_<name>``.
 BUS_EVENTS = frozenset(
     {
@@ -211,15 +217,18 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
             return
         if event.seq == data.seq + 1:  # data is now the hub's state at this seq
             data.seq = event.seq
-        if changed:
-            if topic is not None and self.last_update_success:
-                self._next_topics = frozenset({topic})
-            try:
-                self.async_set_updated_data(data)
-            finally:
-                self._next_topics = None
-            if event.event.endswith("_removed"):
-                self._async_remove_stale_devices(data)
+        if not changed:
+            return
+        LOGGER.debug("%s applied event %s (%s)", self.name, event.seq, event.event)
+        if topic is not None and self.last_update_success:
+            # One object changed in place: only its listeners hear of it. The
+            # safety-net poll keeps its time (an event is not the whole state).
+            self._next_topics = frozenset({topic})
+            self.async_update_listeners()
+            return
+        self.async_set_updated_data(data)
+        if event.event.endswith("_removed"):
+            self._async_remove_stale_devices(data)
 
     @callback
     @override

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
-from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator, Topic
+from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator, Topic, every
 from .panels.hub import HubInfo, HubState
 
 
@@ -90,8 +90,8 @@ def async_add_hub_entities(
     ``keys`` lists the objects' ids in the hub's state; ``create`` makes the
     entities of one. An object the hub removes takes its entities with it
     (see ``AlarmHubEntity``); if it comes back, it gets them again. ``kinds``
-    names the objects ``keys`` reads (``{"zone"}``): an update of another
-    kind of object then skips the listing (syncing codes onto locks updates
+    names the objects ``keys`` reads (``{"zone"}``): an update of one object
+    of another kind then does not list them (syncing codes onto locks updates
     users thousands of times).
     """
     coordinator = entry.runtime_data
@@ -99,13 +99,6 @@ def async_add_hub_entities(
 
     @callback
     def add_new() -> None:
-        topics = coordinator.updated_topics
-        if (
-            kinds is not None
-            and topics is not None
-            and all(kind not in kinds for kind, _ in topics)
-        ):
-            return
         current = list(keys(coordinator.data))
         known.intersection_update(current)
         new = [key for key in current if key not in known]
@@ -113,7 +106,8 @@ def async_add_hub_entities(
         async_add_entities(entity for key in new for entity in create(key))
 
     add_new()
-    entry.async_on_unload(coordinator.async_add_listener(add_new))
+    topics = None if kinds is None else every(*kinds)
+    entry.async_on_unload(coordinator.async_add_listener(add_new, topics))
 
 
 def hub_device_info(info: HubInfo) -> DeviceInfo:

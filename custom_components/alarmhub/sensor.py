@@ -34,7 +34,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cloud import cloud_sensors
-from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator
+from .coordinator import AlarmHubConfigEntry, AlarmHubCoordinator, every
 from .entity import AlarmHubEntity
 from .panels.hub import CodeStatus, HubState, User
 from .pending import ChangeQueue
@@ -159,7 +159,9 @@ async def async_setup_entry(
     async_add_schedule_sensors(entry, async_add_entities)
     async_add_temporary_code_sensors(entry, async_add_entities)
     add_new_sensors()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_sensors))
+    entry.async_on_unload(
+        coordinator.async_add_listener(add_new_sensors, every("user"))
+    )
 
 
 type _Snapshot = tuple[str | datetime | None, dict[str, Any] | None]

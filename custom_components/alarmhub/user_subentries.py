@@ -31,7 +31,7 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 
 from .const import DOMAIN, LOGGER
-from .coordinator import AlarmHubConfigEntry
+from .coordinator import AlarmHubConfigEntry, every
 from .panels.base import Capability
 from .panels.hub import PartitionState
 from .pending import Change, Kind, Status
@@ -124,7 +124,7 @@ def async_setup_user_subentries(
             reconcile()  # the user is still on the panel: so is their subentry
 
     reconcile()
-    entry.async_on_unload(coordinator.async_add_listener(reconcile))
+    entry.async_on_unload(coordinator.async_add_listener(reconcile, every("user")))
     entry.async_on_unload(entry.add_update_listener(deleted_by_person))
 
 

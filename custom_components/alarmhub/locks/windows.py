@@ -19,6 +19,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .. import user_schedules
+from ..coordinator import every
 from ..panels.hub.schedules import Schedule
 
 if TYPE_CHECKING:
@@ -46,8 +47,15 @@ def async_follow_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> N
 
     @callback
     def check(start: bool = False) -> None:
-        # Only the users the locks follow: a schedule is read at each update.
-        for user in coordinator.data.users.values():
+        # Only the users the locks follow: a schedule is read at each update,
+        # and an update of one user only reads theirs.
+        users = coordinator.data.users
+        topics = coordinator.updated_topics
+        for user in (
+            users.values()
+            if topics is None
+            else [users[key] for kind, key in topics if kind == "user"]
+        ):
             if user.slot not in household.users and user.slot not in household.windows:
                 continue
             state = open_now(user_schedules.schedule_of(user))
@@ -63,4 +71,4 @@ def async_follow_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> N
             hass, user_schedules.SIGNAL_SCHEDULE_EDGE.format(entry.entry_id), edge
         )
     )
-    entry.async_on_unload(coordinator.async_add_listener(check))
+    entry.async_on_unload(coordinator.async_add_listener(check, every("user")))
