@@ -1,4 +1,5 @@
-"""The change queue (pending.py): retries, replacement, stop and redraws.
+"""The change queue (pending.py): retries, replacement, stop, redraws, and
+frames to several locks at once.
 
 Through the real path: actions -> queue -> hub client -> simulator, with the
 simulated locks told to stay silent. HA's timers are fired by moving HA's
@@ -7,6 +8,7 @@ clock (``async_fire_time_changed``), never by waiting.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
@@ -22,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.alarmhub.const import DOMAIN
 from custom_components.alarmhub.panels.hub.protocol import ErrorCode
 from custom_components.alarmhub.pending import (
     EVENT_CHANGE_FAILED,
@@ -32,7 +35,7 @@ from custom_components.alarmhub.pending import (
 from simulator.hub import Hub
 from simulator.locks import door_locks
 
-from .codes_helpers import BACK, action, settle
+from .codes_helpers import BACK, FRONT, action, settle
 
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
@@ -180,3 +183,86 @@ async def test_answer_that_makes_no_sense_is_not_retried(
     assert len(frames) == 1
     assert init_integration.runtime_data.changes.changes == []
     assert door_locks(hub).locks["2"].pins == {}
+
+
+def watch_lock_frames(hub: Hub, locks: int) -> dict[str, Any]:
+    """Record how many frames are with the locks at once, in all and per lock.
+
+    Each frame is held until frames for ``locks`` different locks are out:
+    frames sent one after another would hold the first until its timeout,
+    and the test fails (the pass never waits on the clock).
+    """
+    carry = hub.commands["lock_zcl"]
+    seen: dict[str, Any] = {"most": 0, "per_lock": 0, "frames": []}
+    out: list[str] = []
+    all_out = asyncio.Event()
+
+    async def held(args: dict[str, Any]) -> dict[str, Any]:
+        lock = str(args["lock"])
+        out.append(lock)
+        seen["frames"].append(lock)
+        seen["most"] = max(seen["most"], len(out))
+        seen["per_lock"] = max(seen["per_lock"], out.count(lock))
+        if len(set(out)) == locks:
+            all_out.set()
+        try:
+            async with asyncio.timeout(10):
+                await all_out.wait()
+            return await carry(args)
+        finally:
+            out.remove(lock)
+            if not out:
+                all_out.clear()
+
+    hub.commands["lock_zcl"] = held
+    return seen
+
+
+async def test_codes_go_to_all_locks_at_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub
+) -> None:
+    """A code onto two locks is two frames out together, one per lock."""
+    seen = watch_lock_frames(hub, locks=2)
+    response = await action(
+        hass,
+        "add_code_to_locks",
+        init_integration.entry_id,
+        slot=1,
+        code="4826",
+        locks=[FRONT, BACK],
+    )
+    assert response["locks"] == {FRONT: "in_sync", BACK: "in_sync"}
+    assert seen["most"] == 2
+    assert seen["per_lock"] == 1
+    pins = {lock.id: lock.pins for lock in door_locks(hub).locks.values()}
+    assert pins == {"1": {0: "4826"}, "2": {0: "4826"}}  # ZCL user 0
+
+
+async def test_two_changes_for_one_lock_never_overlap(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hub: Hub
+) -> None:
+    """Two users' codes onto both locks: each lock takes one frame at a time."""
+    seen = watch_lock_frames(hub, locks=2)
+    responses = await asyncio.gather(
+        *(
+            hass.services.async_call(
+                DOMAIN,
+                "add_code_to_locks",
+                {
+                    "config_entry_id": init_integration.entry_id,
+                    "slot": slot,
+                    "code": code,
+                    "locks": [FRONT, BACK],
+                },
+                blocking=True,
+                return_response=True,
+            )
+            for slot, code in ((1, "4826"), (2, "7391"))
+        )
+    )
+    for response in responses:
+        assert response is not None
+        assert response["locks"] == {FRONT: "in_sync", BACK: "in_sync"}
+    assert len(seen["frames"]) == 4
+    assert seen["per_lock"] == 1
+    assert door_locks(hub).locks["1"].pins == {0: "4826", 1: "7391"}

@@ -4,7 +4,9 @@ Every change an action accepts (add, update or delete a user; put a code on a
 lock or clear it) becomes a :class:`Change` with a random ``change_id``. It
 is saved in a private ``Store`` *before* it is sent and stays there until the
 hub answered it, so neither a lost connection nor a Home Assistant restart
-loses it. One worker sends the changes in order. A change whose answer never
+loses it. One worker sends the changes in order; lock changes right behind
+each other that go to different locks are sent together (each lock answers
+on its own), never two at once to one lock. A change whose answer never
 came is sent again, with the same ``change_id``, when the hub is back; the hub
 applies a ``change_id`` once and answers a repeat with the first result, so
 every change lands on the hub exactly once.
@@ -62,6 +64,8 @@ LOCK_ATTEMPTS: Final = 8
 HUB_RETRY_SECONDS: Final = 5.0
 #: New draws of a random code the hub found taken.
 REDRAWS: Final = 5
+#: Lock changes sent at once, each to another lock.
+MAX_IN_FLIGHT: Final = 16
 EVENT_CHANGE_FAILED: Final = f"{DOMAIN}_change_failed"
 
 
@@ -163,7 +167,7 @@ class ChangeQueue:
         self._waiters: dict[str, asyncio.Future[Outcome]] = {}
         self._retries: dict[str, CALLBACK_TYPE] = {}
         self._wake = asyncio.Event()
-        self._in_flight: str | None = None
+        self._in_flight: set[str] = set()
         self._tsn = secrets.randbelow(256)
         self._unsubscribe: CALLBACK_TYPE | None = None
         self._waiting_slots: set[int] = set()
@@ -267,28 +271,58 @@ class ChangeQueue:
 
     # ----- the worker --------------------------------------------------
 
-    def _next(self) -> Change | None:
-        return next((c for c in self.changes if c.id not in self._retries), None)
+    def _next(self) -> list[Change]:
+        """Return the changes to send now, in the queue's order.
+
+        The first change due; after a lock change, also the lock changes
+        right behind it for other locks: each lock answers on its own, so
+        they need not wait for each other (a user's code onto 16 locks is
+        one round trip, not 16). Two changes for one lock never overlap.
+        """
+        batch: list[Change] = []
+        locks: set[str] = set()
+        for change in self.changes:
+            if change.id in self._retries:
+                continue
+            if batch and (
+                change.lock is None
+                or change.lock in locks
+                or len(batch) >= MAX_IN_FLIGHT
+            ):
+                break
+            batch.append(change)
+            if change.lock is None:
+                break
+            locks.add(change.lock)
+        return batch
 
     async def _run(self) -> None:
         while True:
-            change = self._next()
-            if change is None or not self.client.connected:
+            batch = self._next()
+            if not batch or not self.client.connected:
                 if not self.client.connected:
                     self._settle_all(Status.QUEUED)
                 await self._wake.wait()
                 self._wake.clear()
                 continue
-            self._in_flight = change.id
+            self._in_flight = {change.id for change in batch}
             try:
-                await self._process(change)
-            except AlarmHubConnectionError:
-                # Lost, or the hub did not answer in time: keep it for later.
-                self._settle(change, Outcome(status=Status.QUEUED))
-                if self.client.connected:
-                    await asyncio.sleep(HUB_RETRY_SECONDS)
+                results = await asyncio.gather(
+                    *(self._process(change) for change in batch),
+                    return_exceptions=True,
+                )
             finally:
-                self._in_flight = None
+                self._in_flight = set()
+            lost = False
+            for change, result in zip(batch, results, strict=True):
+                if isinstance(result, AlarmHubConnectionError):
+                    # Lost, or the hub did not answer in time: keep it for later.
+                    self._settle(change, Outcome(status=Status.QUEUED))
+                    lost = True
+                elif isinstance(result, BaseException):
+                    raise result
+            if lost and self.client.connected:
+                await asyncio.sleep(HUB_RETRY_SECONDS)
 
     async def _request(self, change: Change) -> dict[str, Any]:
         client = self.client
@@ -461,7 +495,7 @@ class ChangeQueue:
             if (
                 old.kind in (Kind.SET_PIN, Kind.CLEAR_PIN)
                 and (old.slot, old.lock) == (new.slot, new.lock)
-                and old.id != self._in_flight
+                and old.id not in self._in_flight
             ):
                 self.changes.remove(old)
                 if (cancel := self._retries.pop(old.id, None)) is not None:
