@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 import contextlib
 import json
 from typing import TYPE_CHECKING, Any, Final, cast, override
@@ -31,6 +31,7 @@ from .panels.hub import (
     Backoff,
     HubInfo,
     HubState,
+    User,
 )
 from .panels.models import COLLECTIONS
 from .repairs import async_certificate_changed
@@ -259,6 +260,18 @@ class AlarmHubCoordinator(DataUpdateCoordinator[HubState]):
                     del self._topics[topic]
 
         return remove_listener
+
+    def updated_users(self) -> Iterable[User]:
+        """Return the users the update being sent out may have changed.
+
+        For an event about one user, that user; for any other update, every
+        user. A listener that reads users calls this rather than walking all
+        of them for each of the thousands of events of a code sync.
+        """
+        users = self.data.users
+        if (topics := self.updated_topics) is None:
+            return users.values()
+        return [users[key] for kind, key in topics if kind == "user"]
 
     @callback
     @override

@@ -130,17 +130,10 @@ async def async_setup_entry(
 
     @callback
     def add_new_sensors() -> None:
-        state = coordinator.data
         wanted: set[tuple[str, ...]] = set()
         new: list[SensorEntity] = []
         # An event about one user can only add that user's sensors.
-        topics = coordinator.updated_topics
-        users = (
-            state.users.values()
-            if topics is None
-            else [state.users[key] for kind, key in topics if kind == "user"]
-        )
-        for user in users:
+        for user in coordinator.updated_users():
             for description in USER_SENSORS:
                 key: tuple[str, ...] = (user.uid, description.key)
                 if key not in known:
@@ -148,7 +141,7 @@ async def async_setup_entry(
                         AlarmHubUserSensor(coordinator, queue, user.slot, description)
                     )
                 wanted.add(key)
-        if topics is None:
+        if coordinator.updated_topics is None:
             known.clear()  # gone ones may come back later
         known.update(wanted)
         if new:

@@ -49,13 +49,7 @@ def async_follow_schedules(hass: HomeAssistant, entry: AlarmHubConfigEntry) -> N
     def check(start: bool = False) -> None:
         # Only the users the locks follow: a schedule is read at each update,
         # and an update of one user only reads theirs.
-        users = coordinator.data.users
-        topics = coordinator.updated_topics
-        for user in (
-            users.values()
-            if topics is None
-            else [users[key] for kind, key in topics if kind == "user"]
-        ):
+        for user in coordinator.updated_users():
             if user.slot not in household.users and user.slot not in household.windows:
                 continue
             state = open_now(user_schedules.schedule_of(user))
